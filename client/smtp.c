@@ -1,0 +1,147 @@
+/* smtp.c: SMTP submission over libetpan: greeting, EHLO, STARTTLS, AUTH. */
+#include "build-config.h"
+
+#include <libetpan/libetpan.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "proto.h"
+#include "session.h"
+#include "xmalloc.h"
+
+/* Read the 220 greeting; anything else before TLS is fatal. */
+static enum status
+smtp_greeting(struct session *s, mailsmtp *smtp, char **errstr)
+{
+	int r = mailsmtp_connect(smtp, wire_stream(s->wire));
+
+	if (r == MAILSMTP_NO_ERROR)
+		return ST_OK;
+	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
+		return session_stream_error(s, _("reading the greeting"),
+		    errstr);
+	return proto_bad_greeting(s, _("the greeting is not an SMTP 220"),
+	    errstr);
+}
+
+/* EHLO with our address literal (no host name leaks). */
+static int
+smtp_ehlo(mailsmtp *smtp)
+{
+	smtp->esmtp = 0;
+	smtp->auth = MAILSMTP_AUTH_NOT_CHECKED;
+	return mailesmtp_ehlo_with_ip(smtp, 1);
+}
+
+/* Send STARTTLS (always, advertised or not) and secure the session. */
+static enum status
+smtp_starttls(struct session *s, mailsmtp *smtp, char **errstr)
+{
+	int r = smtp_ehlo(smtp);
+
+	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
+		return session_stream_error(s, _("sending EHLO"), errstr);
+	s->starttls_advertised = r == MAILSMTP_NO_ERROR &&
+	    (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
+	/* libetpan only sends STARTTLS when it was advertised; we always do. */
+	smtp->esmtp |= MAILSMTP_ESMTP_STARTTLS;
+	r = mailesmtp_starttls(smtp);
+	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
+		return session_stream_error(s, _("sending STARTTLS"), errstr);
+	if (r != MAILSMTP_NO_ERROR)
+		return session_no_tls(s, s->starttls_advertised ?
+		    _("the server refused STARTTLS") :
+		    _("the server does not offer STARTTLS"), errstr);
+	return session_starttls(s, errstr);
+}
+
+/* Greeting, STARTTLS, verification, and EHLO again. */
+static enum status
+smtp_open(struct session *s, char **errstr)
+{
+	mailsmtp *smtp;
+	enum status st;
+	int r;
+
+	if ((smtp = mailsmtp_new(0, NULL)) == NULL)
+		fatalx("mailsmtp_new");
+	s->proto = smtp;
+	if ((st = smtp_greeting(s, smtp, errstr)) != ST_OK)
+		return st;
+	if (s->url->transport == TRANSPORT_STARTTLS &&
+	    (st = smtp_starttls(s, smtp, errstr)) != ST_OK)
+		return st;
+	if (s->level == LEVEL_PLAINTEXT)
+		return ST_OK;
+	/* Everything EHLO said before TLS is forgotten: ask again. */
+	if ((r = smtp_ehlo(smtp)) != MAILSMTP_NO_ERROR) {
+		if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
+			return session_stream_error(s, _("sending EHLO after "
+			    "TLS"), errstr);
+		return proto_after_tls_error(s, _("the server rejected EHLO"),
+		    errstr);
+	}
+	if (s->url->transport == TRANSPORT_IMPLICIT)
+		s->starttls_advertised =
+		    (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
+	return ST_OK;
+}
+
+/* AUTH PLAIN, else AUTH LOGIN, through libetpan's SASL. */
+static enum status
+smtp_login(struct session *s, const char *user, const char *pass,
+    char **errstr)
+{
+	mailsmtp *smtp = s->proto;
+	const char *mech;
+	int r;
+
+	if (smtp->auth & MAILSMTP_AUTH_PLAIN)
+		mech = "PLAIN";
+	else if (smtp->auth & MAILSMTP_AUTH_LOGIN)
+		mech = "LOGIN";
+	else {
+		*errstr = xasprintf(_("%s offers no AUTH mechanism starling "
+		    "supports (PLAIN, LOGIN)"), s->where);
+		return ST_AUTH_REJECTED;
+	}
+	r = mailesmtp_auth_sasl(smtp, mech, s->url->host, NULL, NULL, user,
+	    user, pass, NULL);
+	if (r == MAILSMTP_NO_ERROR)
+		return ST_OK;
+	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
+		return session_stream_error(s, _("logging in"), errstr);
+	*errstr = xasprintf(_("%s rejected the user name or password (%s)"),
+	    s->where, smtp->response ? smtp->response : "535");
+	return ST_AUTH_REJECTED;
+}
+
+/* QUIT; libetpan closes the stream itself. */
+static void
+smtp_logout(struct session *s)
+{
+	mailsmtp *smtp = s->proto;
+
+	if (smtp == NULL || smtp->stream == NULL)
+		return;
+	mailsmtp_quit(smtp);
+	if (smtp->stream == NULL)
+		wire_stream_gone(s->wire);
+}
+
+/* Free libetpan's state; the stream belongs to the wire. */
+static void
+smtp_free(struct session *s)
+{
+	mailsmtp *smtp = s->proto;
+
+	smtp->stream = NULL;
+	mailsmtp_free(smtp);
+	s->proto = NULL;
+}
+
+const struct proto proto_smtp = {
+	smtp_open, smtp_login, smtp_logout, smtp_free
+};

@@ -1,0 +1,21 @@
+/* status.h: the outcome of every network or configuration step.
+ *
+ * The values are starling's exit codes (DESIGN.md "Command line"). Every
+ * function in client/ that returns an enum status and takes a char **errstr
+ * sets *errstr to a newly allocated, translated sentence when it returns
+ * anything but ST_OK, and leaves it untouched on ST_OK. */
+#ifndef STARLING_STATUS_H
+#define STARLING_STATUS_H
+
+enum status {
+	ST_OK = 0,
+	ST_USAGE = 1,		/* usage or configuration error */
+	ST_NOT_ENCRYPTED = 2,	/* STARTTLS missing/refused, PREAUTH, injection, downgrade */
+	ST_TLS_FAILED = 3,	/* TLS or certificate verification failed */
+	ST_AUTH_REJECTED = 4,	/* the server rejected the credentials */
+	ST_NETWORK = 5,		/* network error or timeout */
+};
+
+const char *status_name(enum status);
+
+#endif

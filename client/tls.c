@@ -1,0 +1,569 @@
+/* tls.c: a GnuTLS client session, verified before it is used. */
+#include "build-config.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "pins.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+struct tls {
+	gnutls_session_t			 session;
+	gnutls_certificate_credentials_t	 cred;
+	int					 fd;
+	unsigned				 timeout;
+	char					 error[256];
+};
+
+/* Free a certificate description; accepts a zeroed one. */
+void
+tls_cert_clear(struct tls_cert *c)
+{
+	size_t i;
+
+	free(c->subject);
+	free(c->issuer);
+	for (i = 0; i < c->nsan; i++)
+		free(c->san[i]);
+	free(c->san);
+	free(c->pin);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Free what a tls_info holds; accepts a zeroed one. */
+void
+tls_info_clear(struct tls_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < info->nchain; i++)
+		tls_cert_clear(&info->chain[i]);
+	free(info->chain);
+	for (i = 0; i < info->nerrors; i++)
+		free(info->errors[i]);
+	free(info->errors);
+	memset(info, 0, sizeof(*info));
+}
+
+/* Add one translated reason to the list shown with the certificate. */
+static void
+info_error(struct tls_info *info, char *text)
+{
+	info->errors = xreallocarray(info->errors, info->nerrors + 1,
+	    sizeof(char *));
+	info->errors[info->nerrors++] = text;
+}
+
+/* A distinguished name as RFC 4514 text. */
+static char *
+cert_dn(gnutls_x509_crt_t crt, int issuer)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	char *s;
+	int r;
+
+	r = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0) :
+	    gnutls_x509_crt_get_dn3(crt, &d, 0);
+	if (r < 0)
+		return xstrdup("");
+	s = xstrndup((char *)d.data, d.size);
+	gnutls_free(d.data);
+	return s;
+}
+
+/* An ISO 8601 UTC time. */
+static void
+iso_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Append one subject alternative name to the list. */
+static void
+cert_add_san(struct tls_cert *c, const char *name)
+{
+	c->san = xreallocarray(c->san, c->nsan + 1, sizeof(char *));
+	c->san[c->nsan++] = xstrdup(name);
+}
+
+/* The DNS names and IP addresses of the subjectAltName extension. */
+static void
+cert_sans(gnutls_x509_crt_t crt, struct tls_cert *c)
+{
+	char buf[1024], ip[INET6_ADDRSTRLEN];
+	unsigned i;
+	size_t size;
+	int type;
+
+	for (i = 0; i < 256; i++) {
+		size = sizeof(buf) - 1;
+		type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size,
+		    NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (type == GNUTLS_SAN_DNSNAME) {
+			buf[size] = '\0';
+			cert_add_san(c, buf);
+		} else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 ||
+		    size == 16)) {
+			inet_ntop(size == 4 ? AF_INET : AF_INET6, buf, ip,
+			    sizeof(ip));
+			cert_add_san(c, ip);
+		}
+	}
+}
+
+/* SHA-256 of the certificate as AB:CD:... */
+static void
+cert_fingerprint(gnutls_x509_crt_t crt, char *out, size_t outsize)
+{
+	unsigned char md[32];
+	size_t size = sizeof(md), i;
+
+	out[0] = '\0';
+	if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, md,
+	    &size) < 0 || outsize < size * 3)
+		return;
+	for (i = 0; i < size; i++)
+		snprintf(out + i * 3, outsize - i * 3, "%02X%s", md[i],
+		    i + 1 < size ? ":" : "");
+}
+
+/* pin-sha256: the base64 SHA-256 of the SubjectPublicKeyInfo (RFC 7469). */
+static char *
+cert_pin(gnutls_x509_crt_t crt)
+{
+	gnutls_pubkey_t pub;
+	gnutls_datum_t spki = { NULL, 0 }, md, b64 = { NULL, 0 };
+	unsigned char hash[32];
+	char *pin = NULL;
+
+	if (gnutls_pubkey_init(&pub) < 0)
+		return xstrdup("");
+	if (gnutls_pubkey_import_x509(pub, crt, 0) == 0 &&
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) == 0 &&
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size,
+	    hash) == 0) {
+		md.data = hash;
+		md.size = sizeof(hash);
+		if (gnutls_base64_encode2(&md, &b64) == 0)
+			pin = xasprintf("pin-sha256:%.*s", (int)b64.size,
+			    (char *)b64.data);
+	}
+	gnutls_free(spki.data);
+	gnutls_free(b64.data);
+	gnutls_pubkey_deinit(pub);
+	return pin ? pin : xstrdup("");
+}
+
+/* "EC 256", "RSA 2048", "Ed25519". */
+static void
+cert_key(gnutls_x509_crt_t crt, char *out, size_t size)
+{
+	unsigned bits = 0;
+	int pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+
+	switch (pk) {
+	case GNUTLS_PK_RSA:
+	case GNUTLS_PK_RSA_PSS:
+		snprintf(out, size, "RSA %u", bits);
+		break;
+	case GNUTLS_PK_ECDSA:
+		snprintf(out, size, "EC %u", bits);
+		break;
+	case GNUTLS_PK_EDDSA_ED25519:
+		snprintf(out, size, "Ed25519");
+		break;
+	case GNUTLS_PK_EDDSA_ED448:
+		snprintf(out, size, "Ed448");
+		break;
+	default:
+		snprintf(out, size, "%s %u",
+		    gnutls_pk_get_name(pk) ? gnutls_pk_get_name(pk) : "?", bits);
+	}
+}
+
+/* Describe one DER certificate; 0 on success, -1 if it does not parse. */
+int
+tls_cert_from_der(const void *der, size_t len, struct tls_cert *c)
+{
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	gnutls_x509_crt_t crt;
+	const char *sig;
+	time_t expires;
+
+	memset(c, 0, sizeof(*c));
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return -1;
+	}
+	c->subject = cert_dn(crt, 0);
+	c->issuer = cert_dn(crt, 1);
+	cert_sans(crt, c);
+	iso_time(gnutls_x509_crt_get_activation_time(crt), c->not_before,
+	    sizeof(c->not_before));
+	expires = gnutls_x509_crt_get_expiration_time(crt);
+	iso_time(expires, c->not_after, sizeof(c->not_after));
+	c->days_left = (long)((expires - time(NULL)) / 86400);
+	cert_fingerprint(crt, c->sha256, sizeof(c->sha256));
+	c->pin = cert_pin(crt);
+	cert_key(crt, c->key, sizeof(c->key));
+	sig = gnutls_sign_get_name(gnutls_x509_crt_get_signature_algorithm(crt));
+	snprintf(c->signature, sizeof(c->signature), "%s", sig ? sig : "?");
+	gnutls_x509_crt_deinit(crt);
+	return 0;
+}
+
+/* Is host an IP address literal (no SNI for those, RFC 6066 §3)? */
+static int
+host_is_ip(const char *host)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, host, buf) == 1 ||
+	    inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* Credentials: the system trust store plus the account's cafile. */
+static enum status
+tls_creds(struct tls *t, const struct tls_params *p, char **errstr)
+{
+	int r;
+
+	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
+		fatalx("gnutls_certificate_allocate_credentials");
+	gnutls_certificate_set_x509_system_trust(t->cred);
+	if (p->cafile == NULL)
+		return ST_OK;
+	r = gnutls_certificate_set_x509_trust_file(t->cred, p->cafile,
+	    GNUTLS_X509_FMT_PEM);
+	if (r <= 0) {
+		*errstr = xasprintf(_("cafile %s holds no usable certificate: %s"),
+		    p->cafile, r < 0 ? gnutls_strerror(r) : _("none found"));
+		return ST_USAGE;
+	}
+	return ST_OK;
+}
+
+/* Set up the session: priorities, SNI, credentials, socket, timeout. */
+static enum status
+tls_setup(struct tls *t, const struct tls_params *p, char **errstr)
+{
+	const char *prio = p->priority ? p->priority : TLS_DEFAULT_PRIORITY;
+	const char *where = NULL;
+	enum status st;
+	int r;
+
+	if ((st = tls_creds(t, p, errstr)) != ST_OK)
+		return st;
+	if (gnutls_init(&t->session, GNUTLS_CLIENT) < 0)
+		fatalx("gnutls_init");
+	r = gnutls_priority_set_direct(t->session, prio, &where);
+	if (r < 0) {
+		*errstr = xasprintf(_("tls_priority \"%s\" is not valid near "
+		    "\"%s\": %s"), prio, where ? where : "", gnutls_strerror(r));
+		return ST_USAGE;
+	}
+	if (!host_is_ip(p->host))
+		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, p->host,
+		    strlen(p->host));
+	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, t->cred);
+	gnutls_transport_set_int(t->session, t->fd);
+	gnutls_handshake_set_timeout(t->session, p->timeout * 1000);
+	return ST_OK;
+}
+
+/* The negotiated version, cipher suite and key exchange group. */
+static void
+tls_session_facts(struct tls *t, struct tls_info *info)
+{
+	const char *s;
+
+	info->done = 1;
+	s = gnutls_protocol_get_name(gnutls_protocol_get_version(t->session));
+	snprintf(info->version, sizeof(info->version), "%s", s ? s : "?");
+	s = gnutls_ciphersuite_get(t->session);
+	snprintf(info->cipher, sizeof(info->cipher), "%s", s ? s : "?");
+	s = gnutls_group_get_name(gnutls_group_get(t->session));
+	snprintf(info->group, sizeof(info->group), "%s", s ? s : "");
+}
+
+/* Describe every certificate the server sent, in its order. */
+static const gnutls_datum_t *
+tls_chain(struct tls *t, struct tls_info *info)
+{
+	const gnutls_datum_t *certs;
+	unsigned n = 0, i;
+
+	certs = gnutls_certificate_get_peers(t->session, &n);
+	if (certs == NULL || n == 0)
+		return NULL;
+	info->chain = xcalloc(n, sizeof(struct tls_cert));
+	for (i = 0; i < n; i++)
+		if (tls_cert_from_der(certs[i].data, certs[i].size,
+		    &info->chain[info->nchain]) == 0)
+			info->nchain++;
+	return info->nchain ? certs : NULL;
+}
+
+/* Map GnuTLS verification status bits to our problem bits. */
+static unsigned
+tls_problems(unsigned status)
+{
+	unsigned p = 0;
+
+	if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
+		p |= CERT_UNKNOWN_ISSUER;
+	if (status & GNUTLS_CERT_EXPIRED)
+		p |= CERT_EXPIRED;
+	if (status & GNUTLS_CERT_NOT_ACTIVATED)
+		p |= CERT_NOT_YET_VALID;
+	if (status & GNUTLS_CERT_REVOKED)
+		p |= CERT_REVOKED;
+	if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+		p |= CERT_BAD_SIGNATURE;
+	if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+		p |= CERT_INSECURE_ALGORITHM;
+	if (status != 0 && p == 0)
+		p |= CERT_OTHER;
+	return p;
+}
+
+/* The names a certificate is issued for, for messages. */
+static char *
+cert_names(const struct tls_cert *c)
+{
+	char *s = xstrdup(""), *n;
+	size_t i;
+
+	for (i = 0; i < c->nsan; i++) {
+		n = xasprintf("%s%s%s", s, i ? ", " : "", c->san[i]);
+		free(s);
+		s = n;
+	}
+	if (c->nsan == 0 && c->subject != NULL) {
+		free(s);
+		s = xstrdup(c->subject);
+	}
+	return s;
+}
+
+/* Does the leaf certificate match the configured host (RFC 6125)? */
+static int
+tls_hostname_ok(const gnutls_datum_t *leaf, const char *host)
+{
+	gnutls_x509_crt_t crt;
+	int ok = 0;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, leaf, GNUTLS_X509_FMT_DER) == 0)
+		ok = gnutls_x509_crt_check_hostname2(crt, host, 0) != 0;
+	gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
+/* Record every reason in words beside the certificate. */
+static void
+tls_list_errors(struct tls_info *info, const struct verdict_facts *f)
+{
+	char *all = level_problems_text(f), *p, *next;
+
+	for (p = all; p != NULL && *p != '\0'; p = next) {
+		next = strstr(p, "; ");
+		if (next != NULL) {
+			*next = '\0';
+			next += 2;
+		}
+		info_error(info, xstrdup(p));
+	}
+	free(all);
+}
+
+/* Gather the facts about the peer and judge them. */
+static enum status
+tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
+    enum level *level, char **errstr)
+{
+	struct verdict_facts f;
+	const gnutls_datum_t *certs;
+	unsigned status = 0;
+	char *names;
+	enum status st;
+
+	memset(&f, 0, sizeof(f));
+	f.tls_version_ok = gnutls_protocol_get_version(t->session) >=
+	    GNUTLS_TLS1_2 && gnutls_protocol_get_version(t->session) <=
+	    GNUTLS_TLS_VERSION_MAX;
+	f.tls_version = info->version;
+	f.host = p->host;
+	if ((certs = tls_chain(t, info)) == NULL) {
+		*errstr = xstrdup(_("the server sent no certificate"));
+		return ST_TLS_FAILED;
+	}
+	if (gnutls_certificate_verify_peers2(t->session, &status) < 0)
+		status = GNUTLS_CERT_INVALID;
+	f.problems = tls_problems(status);
+	f.hostname_ok = tls_hostname_ok(&certs[0], p->host);
+	names = cert_names(&info->chain[0]);
+	f.cert_names = names;
+	f.not_after = info->chain[0].not_after;
+	if (p->pin != NULL)
+		f.config_pin = strcmp(p->pin, info->chain[0].pin) == 0 ?
+		    PIN_MATCH : PIN_MISMATCH;
+	f.stored_pin = pins_check(p->host, p->port, certs[0].data,
+	    certs[0].size);
+	f.accepted = p->accepted != NULL &&
+	    strcmp(p->accepted, info->chain[0].sha256) == 0;
+	info->trusted = f.problems == 0;
+	info->hostname_ok = f.hostname_ok;
+	info->config_pin = f.config_pin;
+	info->stored_pin = f.stored_pin;
+	tls_list_errors(info, &f);
+	st = level_verdict(&f, level, errstr);
+	free(names);
+	return st;
+}
+
+/* Run the handshake; the caller has set the socket's send timeout. */
+static enum status
+tls_run_handshake(struct tls *t, char **errstr)
+{
+	int r;
+
+	do {
+		r = gnutls_handshake(t->session);
+	} while (r < 0 && gnutls_error_is_fatal(r) == 0);
+	if (r == 0)
+		return ST_OK;
+	if (r == GNUTLS_E_TIMEDOUT) {
+		*errstr = xstrdup(_("the TLS handshake timed out"));
+		return ST_NETWORK;
+	}
+	if (r == GNUTLS_E_PREMATURE_TERMINATION || r == GNUTLS_E_PUSH_ERROR ||
+	    r == GNUTLS_E_PULL_ERROR) {
+		*errstr = xasprintf(_("the connection broke during the TLS "
+		    "handshake: %s"), gnutls_strerror(r));
+		return ST_NETWORK;
+	}
+	*errstr = xasprintf(_("the TLS handshake failed: %s"),
+	    gnutls_strerror(r));
+	return ST_TLS_FAILED;
+}
+
+/*
+ * Start TLS on a connected socket and verify the peer before anything
+ * else is sent. On success *out is a session ready for tls_recv/tls_send
+ * and *level says how far it is trusted.
+ */
+enum status
+tls_handshake(int fd, const struct tls_params *p, struct tls **out,
+    struct tls_info *info, enum level *level, char **errstr)
+{
+	struct tls *t = xcalloc(1, sizeof(*t));
+	enum status st;
+
+	*out = NULL;
+	*level = LEVEL_NONE;
+	t->fd = fd;
+	t->timeout = p->timeout;
+	if ((st = tls_setup(t, p, errstr)) != ST_OK ||
+	    (st = tls_run_handshake(t, errstr)) != ST_OK) {
+		tls_free(t);
+		return st;
+	}
+	tls_session_facts(t, info);
+	if ((st = tls_verify(t, p, info, level, errstr)) != ST_OK) {
+		gnutls_alert_send(t->session, GNUTLS_AL_FATAL,
+		    GNUTLS_A_BAD_CERTIFICATE);
+		tls_free(t);
+		return st;
+	}
+	*out = t;
+	return ST_OK;
+}
+
+/* Note a GnuTLS error for tls_error(). */
+static ssize_t
+tls_fail(struct tls *t, int r)
+{
+	snprintf(t->error, sizeof(t->error), "%s", gnutls_strerror(r));
+	return -1;
+}
+
+/* Read decrypted bytes; the caller waits for readability first. */
+ssize_t
+tls_recv(struct tls *t, void *buf, size_t len)
+{
+	ssize_t r;
+
+	do {
+		r = gnutls_record_recv(t->session, buf, len);
+	} while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+	if (r == GNUTLS_E_PREMATURE_TERMINATION)
+		return tls_fail(t, (int)r);
+	if (r < 0)
+		return tls_fail(t, (int)r);
+	return r;
+}
+
+/* Encrypt and send all of buf. */
+ssize_t
+tls_send(struct tls *t, const void *buf, size_t len)
+{
+	ssize_t r;
+
+	do {
+		r = gnutls_record_send(t->session, buf, len);
+	} while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+	if (r < 0)
+		return tls_fail(t, (int)r);
+	return r;
+}
+
+/* Bytes already decrypted and waiting in GnuTLS's buffer. */
+size_t
+tls_pending(struct tls *t)
+{
+	return gnutls_record_check_pending(t->session);
+}
+
+/* The last error, in GnuTLS's words. */
+const char *
+tls_error(struct tls *t)
+{
+	return t->error[0] ? t->error : _("unknown TLS error");
+}
+
+/* Free the session (the socket stays open: it belongs to the caller). */
+void
+tls_free(struct tls *t)
+{
+	if (t == NULL)
+		return;
+	if (t->session != NULL)
+		gnutls_deinit(t->session);
+	if (t->cred != NULL)
+		gnutls_certificate_free_credentials(t->cred);
+	free(t);
+}

@@ -1,0 +1,11 @@
+/* cmd.h: the subcommands of the starling binary.
+ *
+ * Error contract: each returns the process exit status (DESIGN.md
+ * "Command line") and has already printed any message to stderr. */
+#ifndef STARLING_CMD_H
+#define STARLING_CMD_H
+
+int	cmd_check(int, char **);
+void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

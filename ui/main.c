@@ -1,0 +1,74 @@
+/* main.c: the starling binary: the subcommands and, later, the UI. */
+#include "build-config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "i18n.h"
+
+/* Print "starling: MESSAGE" on stderr. */
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("starling: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The usage text. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER]\n"
+	    "       starling check [--config FILE] [--json] [--transcript] "
+	    "[--allow-plaintext-auth] ACCOUNT\n"
+	    "       starling --help | --version\n"));
+}
+
+/* Subcommands that later issues build. */
+static int
+not_yet(const char *what)
+{
+	/* TRANSLATORS: %s is a subcommand or "the interactive UI". */
+	cmd_error(_("%s is not built yet in this version; "
+	    "see 'starling --help' for what is"), what);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("starling %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "probe") == 0 ||
+	    strcmp(argv[1], "send") == 0 || strcmp(argv[1], "fetch") == 0))
+		return not_yet(argv[1]);
+	if (argc > 1 && argv[1][0] != '-') {
+		cmd_error(_("unknown command \"%s\""), argv[1]);
+		usage(stderr);
+		return 1;
+	}
+	return not_yet(_("the interactive UI"));
+}
