@@ -48,8 +48,7 @@ imap_forget(mailimap *imap)
 		mailimap_response_info_free(imap->imap_response_info);
 		imap->imap_response_info = mailimap_response_info_new();
 	}
-	free(imap->imap_response);
-	imap->imap_response = NULL;
+	/* imap_response points into libetpan's buffer: not ours to free. */
 }
 
 /* Ask for CAPABILITY; the list lands in the connection info. */

@@ -492,6 +492,7 @@ tls_handshake(int fd, const struct tls_params *p, struct tls **out,
 		tls_free(t);
 		return st;
 	}
+	gnutls_record_set_timeout(t->session, p->timeout * 1000);
 	tls_session_facts(t, info);
 	if ((st = tls_verify(t, p, info, level, errstr)) != ST_OK) {
 		gnutls_alert_send(t->session, GNUTLS_AL_FATAL,
@@ -525,6 +526,13 @@ tls_recv(struct tls *t, void *buf, size_t len)
 	if (r < 0)
 		return tls_fail(t, (int)r);
 	return r;
+}
+
+/* Limit how long one record may take to arrive (at least 1 ms). */
+void
+tls_set_timeout(struct tls *t, int ms)
+{
+	gnutls_record_set_timeout(t->session, ms > 0 ? (unsigned)ms : 1);
 }
 
 /* Encrypt and send all of buf. */

@@ -66,6 +66,7 @@ enum status	 tls_handshake(int, const struct tls_params *, struct tls **,
 ssize_t		 tls_recv(struct tls *, void *, size_t);
 ssize_t		 tls_send(struct tls *, const void *, size_t);
 size_t		 tls_pending(struct tls *);
+void		 tls_set_timeout(struct tls *, int);
 const char	*tls_error(struct tls *);
 void		 tls_free(struct tls *);
 void		 tls_info_clear(struct tls_info *);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -23,9 +24,14 @@ struct wire {
 	struct tls		*tls;
 	struct transcript	*tr;
 	mailstream		*stream;
+	struct timespec		 deadline;	/* for the current step */
+	size_t			 step_bytes;	/* received in this step */
+	size_t			 limit;		/* most bytes per step */
 	int			 timed_out;
 	char			 error[256];
 };
+
+#define WIRE_DEFAULT_LIMIT	(1024 * 1024)
 
 /* Remember why the stream failed. */
 static ssize_t
@@ -35,7 +41,29 @@ wire_fail(struct wire *w, const char *why)
 	return -1;
 }
 
-/* Wait until the socket is ready for events, or time out. */
+/* Start a new step (a command and its reply): restart the clock. */
+static void
+wire_step(struct wire *w)
+{
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += w->timeout;
+	w->step_bytes = 0;
+}
+
+/* Milliseconds left in this step (0 when it is over). */
+static int
+wire_left_ms(const struct wire *w)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(w->deadline.tv_sec - now.tv_sec) * 1000 +
+	    (w->deadline.tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (int)ms : 0;
+}
+
+/* Wait until the socket is ready for events, or the step times out. */
 static int
 wire_wait(struct wire *w, short events)
 {
@@ -43,17 +71,29 @@ wire_wait(struct wire *w, short events)
 	int r;
 
 	do {
-		r = poll(&pfd, 1, (int)w->timeout * 1000);
+		r = poll(&pfd, 1, wire_left_ms(w));
 	} while (r == -1 && errno == EINTR);
 	if (r == 0) {
 		w->timed_out = 1;
 		snprintf(w->error, sizeof(w->error),
-		    _("no answer within %u seconds"), w->timeout);
+		    _("no complete answer within %u seconds"), w->timeout);
 		return -1;
 	}
 	if (r == -1)
 		return (int)wire_fail(w, strerror(errno));
 	return 0;
+}
+
+/* Count received bytes; a reply larger than the limit is refused. */
+static int
+wire_count(struct wire *w, size_t n)
+{
+	w->step_bytes += n;
+	if (w->step_bytes <= w->limit)
+		return 0;
+	snprintf(w->error, sizeof(w->error), _("the server sent more than "
+	    "%zu bytes in one reply"), w->limit);
+	return -1;
 }
 
 /* The driver's read: plain or TLS, with the timeout, recorded. */
@@ -67,6 +107,7 @@ wire_low_read(mailstream_low *low, void *buf, size_t len)
 	    wire_wait(w, POLLIN) == -1)
 		return -1;
 	if (w->tls != NULL) {
+		tls_set_timeout(w->tls, wire_left_ms(w));
 		if ((r = tls_recv(w->tls, buf, len)) < 0)
 			return wire_fail(w, tls_error(w->tls));
 	} else {
@@ -79,6 +120,8 @@ wire_low_read(mailstream_low *low, void *buf, size_t len)
 	if (r == 0)
 		wire_fail(w, _("the server closed the connection"));
 	transcript_record(w->tr, TR_RECEIVED, buf, (size_t)r);
+	if (wire_count(w, (size_t)r) == -1)
+		return -1;
 	return r;
 }
 
@@ -89,6 +132,7 @@ wire_low_write(mailstream_low *low, const void *buf, size_t len)
 	struct wire *w = low->data;
 	ssize_t r;
 
+	wire_step(w);
 	if (wire_wait(w, POLLOUT) == -1)
 		return -1;
 	if (w->tls != NULL) {
@@ -234,6 +278,8 @@ wire_connect(const char *host, unsigned port, unsigned timeout,
 	w->fd = fd;
 	w->timeout = timeout;
 	w->tr = tr;
+	w->limit = WIRE_DEFAULT_LIMIT;
+	wire_step(w);
 	*out = w;
 	return ST_OK;
 }
@@ -306,10 +352,19 @@ wire_starttls(struct wire *w, const struct tls_params *p,
 
 	if (w->stream != NULL && w->stream->write_buffer_len != 0)
 		fatalx("unsent bytes before STARTTLS");
+	wire_step(w);
 	st = tls_handshake(w->fd, p, &w->tls, info, level, errstr);
+	wire_step(w);
 	if (st == ST_OK)
 		transcript_set_phase(w->tr, TR_TLS);
 	return st;
+}
+
+/* Allow larger replies (message bodies); 0 restores the default. */
+void
+wire_set_limit(struct wire *w, size_t limit)
+{
+	w->limit = limit ? limit : WIRE_DEFAULT_LIMIT;
 }
 
 /* Is the wire encrypted now? */

@@ -6,14 +6,12 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# Postfix's installer asks questions unless told not to.
-echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-$SUDO apt-get install -y -qq --no-install-recommends \
+$SUDO apt-get install -y -qq \
 	build-essential autoconf automake autopoint gettext pkg-config \
 	libgnutls28-dev libetpan-dev libncurses-dev libinih-dev \
 	libcmocka-dev liblmdb-dev libsasl2-modules \
 	gnutls-bin dovecot-imapd dovecot-pop3d postfix \
-	python3 jq tmux locales ca-certificates >/dev/null
+	python3 jq tmux locales ca-certificates procps iproute2 psmisc >/dev/null
 # Servers are started by the tests themselves, on loopback high ports.
 # Do not leave the system-wide ones running after installation.
 $SUDO sh -c 'postfix stop 2>/dev/null; doveadm stop 2>/dev/null; true'

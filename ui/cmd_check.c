@@ -73,10 +73,13 @@ print_result(const struct check_result *r, int transcript)
 	if (r->tls.done)
 		printf(_("  TLS: %s, %s, %s\n"), r->tls.version, r->tls.cipher,
 		    r->tls.group);
-	if (c != NULL)
-		printf(_("  certificate: %s, issued by %s, valid until %s "
-		    "(%ld days left)\n  sha256 %s\n  %s\n"), c->subject,
-		    c->issuer, c->not_after, c->days_left, c->sha256, c->pin);
+	if (c != NULL) {
+		printf(_("  certificate: %s, issued by %s, valid until %s\n"),
+		    c->subject, c->issuer, c->not_after);
+		printf(ngettext("  (%ld day left)\n", "  (%ld days left)\n",
+		    (unsigned long)labs(c->days_left)), c->days_left);
+		printf("  sha256 %s\n  %s\n", c->sha256, c->pin);
+	}
 	printf(_("  login: %s\n"), auth_result_name(r->auth));
 	if (r->error != NULL)
 		printf(_("  error: %s\n"), r->error);

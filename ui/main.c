@@ -39,7 +39,7 @@ not_yet(const char *what)
 {
 	/* TRANSLATORS: %s is a subcommand or "the interactive UI". */
 	cmd_error(_("%s is not built yet in this version; "
-	    "see 'starling --help' for what is"), what);
+	    "'starling --help' lists what this version can do"), what);
 	return 1;
 }
 
