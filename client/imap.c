@@ -81,6 +81,9 @@ imap_greeting(struct session *s, mailimap *imap, char **errstr)
 {
 	int r = mailimap_connect(imap, wire_stream(s->wire));
 
+	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_AUTHENTICATED && wire_failed(s->wire))
+		r = MAILIMAP_ERROR_STREAM;
 	switch (r) {
 	case MAILIMAP_NO_ERROR_NON_AUTHENTICATED:
 		return ST_OK;
@@ -104,20 +107,11 @@ imap_greeting(struct session *s, mailimap *imap, char **errstr)
 static enum status
 imap_starttls(struct session *s, mailimap *imap, char **errstr)
 {
-	int r;
-
 	s->starttls_advertised = imap_starttls_advertised(imap);
 	if (s->starttls_advertised == -1)
 		return session_stream_error(s, _("asking for capabilities"),
 		    errstr);
-	r = mailimap_starttls(imap);
-	if (r == MAILIMAP_ERROR_STREAM)
-		return session_stream_error(s, _("sending STARTTLS"), errstr);
-	if (r != MAILIMAP_NO_ERROR)
-		return session_no_tls(s, s->starttls_advertised ?
-		    _("the server refused STARTTLS") :
-		    _("the server does not offer STARTTLS"), errstr);
-	return session_starttls(s, errstr);
+	return session_upgrade(s, errstr);
 }
 
 /* Greeting, STARTTLS, verification, and capabilities asked again. */

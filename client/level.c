@@ -126,6 +126,10 @@ level_verdict(const struct verdict_facts *f, enum level *out, char **errstr)
 		return verdict_fail(errstr, xasprintf(_("the server negotiated %s; "
 		    "starling requires TLS 1.2 or newer"),
 		    f->tls_version ? f->tls_version : "?"));
+	if (f->weak_key != NULL)
+		return verdict_fail(errstr, xasprintf(_("the server's key is "
+		    "too weak (%s): starling requires RSA keys of at least 2048 "
+		    "bits and EC keys of at least 256 bits"), f->weak_key));
 	if (f->config_pin == PIN_MISMATCH)
 		return verdict_fail(errstr, xstrdup(_("the server's key does not "
 		    "match tls_pin in the configuration: someone may be "

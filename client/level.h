@@ -38,6 +38,7 @@ enum cert_problem {
 struct verdict_facts {
 	int		 tls_version_ok;	/* negotiated TLS >= 1.2 */
 	const char	*tls_version;		/* "TLS1.3", for messages */
+	const char	*weak_key;		/* "RSA 1024" when too weak */
 	unsigned	 problems;		/* enum cert_problem bits */
 	int		 hostname_ok;
 	const char	*host;			/* the configured host */

@@ -63,7 +63,6 @@ static enum status
 pop3_stls(struct session *s, mailpop3 *pop3, char **errstr)
 {
 	clist *capa = pop3_ask_capa(pop3);
-	int r;
 
 	if (capa == NULL && wire_failed(s->wire))
 		return session_stream_error(s, _("asking for capabilities"),
@@ -71,14 +70,7 @@ pop3_stls(struct session *s, mailpop3 *pop3, char **errstr)
 	s->starttls_advertised = pop3_has(capa, "STLS");
 	if (capa != NULL)
 		mailpop3_capa_resp_free(capa);
-	r = mailpop3_stls(pop3);
-	if (r == MAILPOP3_ERROR_STREAM || wire_failed(s->wire))
-		return session_stream_error(s, _("sending STLS"), errstr);
-	if (r != MAILPOP3_NO_ERROR)
-		return session_no_tls(s, s->starttls_advertised ?
-		    _("the server refused STLS") :
-		    _("the server does not offer STLS"), errstr);
-	return session_starttls(s, errstr);
+	return session_upgrade(s, errstr);
 }
 
 /* Greeting, STLS, verification, and CAPA asked again. */
@@ -151,6 +143,9 @@ pop3_free(struct session *s)
 
 	if (p->capa != NULL)
 		mailpop3_capa_resp_free(p->capa);
+	/* mailpop3_free() frees the timestamp only through QUIT. */
+	free(p->pop3->pop3_timestamp);
+	p->pop3->pop3_timestamp = NULL;
 	p->pop3->pop3_stream = NULL;
 	mailpop3_free(p->pop3);
 	free(p);

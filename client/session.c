@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "session.h"
+#include "starttls.h"
 #include "tlsseen.h"
 #include "xmalloc.h"
 
@@ -69,6 +70,7 @@ session_free(struct session *s)
 	tls_info_clear(&s->tls);
 	transcript_free(s->tr);
 	free(s->plain_reason);
+	free(s->accepted);
 	free(s->where);
 	free(s);
 }
@@ -129,6 +131,8 @@ session_handshake(struct session *s, char **errstr)
 	return ST_OK;
 }
 
+static enum status session_injected(struct session *, size_t, char **);
+
 /*
  * After a positive STARTTLS reply: refuse if anything arrived behind it
  * (response injection), else hand the socket to our TLS session.
@@ -138,18 +142,55 @@ session_starttls(struct session *s, char **errstr)
 {
 	size_t pending = wire_pending(s->wire);
 
-	if (pending > 0) {
-		*errstr = xasprintf(ngettext("%s: %zu byte arrived right after "
-		    "the STARTTLS reply, before encryption began: someone on "
-		    "the path may be injecting responses; connection refused",
-		    "%s: %zu bytes arrived right after the STARTTLS reply, "
-		    "before encryption began: someone on the path may be "
-		    "injecting responses; connection refused", pending),
-		    s->where, pending);
-		transcript_note(s->tr, "%s", *errstr);
-		return ST_NOT_ENCRYPTED;
-	}
+	if (pending > 0)
+		return session_injected(s, pending, errstr);
 	return session_handshake(s, errstr);
+}
+
+/* Bytes behind the reply to STARTTLS: response injection. */
+static enum status
+session_injected(struct session *s, size_t pending, char **errstr)
+{
+	*errstr = xasprintf(ngettext("%s: %zu byte arrived right after "
+	    "the STARTTLS reply, before encryption began: someone on "
+	    "the path may be injecting responses; connection refused",
+	    "%s: %zu bytes arrived right after the STARTTLS reply, "
+	    "before encryption began: someone on the path may be "
+	    "injecting responses; connection refused", pending),
+	    s->where, pending);
+	transcript_note(s->tr, "%s", *errstr);
+	return ST_NOT_ENCRYPTED;
+}
+
+/*
+ * Send STARTTLS (always, advertised or not), judge the reply, refuse
+ * injected bytes, and start TLS; a refusal leaves the session plaintext
+ * for the gate to judge (or fails hard if this server did TLS before).
+ */
+enum status
+session_upgrade(struct session *s, char **errstr)
+{
+	enum status st;
+	char *reply = NULL, *why;
+	size_t pending;
+	int accepted;
+
+	if ((st = starttls_exchange(s, &accepted, &reply, errstr)) != ST_OK)
+		return st;
+	if ((pending = wire_pending(s->wire)) > 0) {
+		free(reply);
+		return session_injected(s, pending, errstr);
+	}
+	if (accepted)
+		return session_starttls(s, errstr);
+	/* The reply is unauthenticated text: it stays in the transcript. */
+	why = xstrdup(s->starttls_advertised > 0 ?
+	    _("the server refused STARTTLS") :
+	    _("the server does not offer STARTTLS"));
+	st = session_no_tls(s, why, errstr);
+	free(why);
+	free(reply);
+	return st;
 }
 
 /* The downgrade alarm: this server did TLS before and does not now. */
@@ -205,6 +246,8 @@ session_open(struct session *s, char **errstr)
 		free(err);
 		return st;
 	}
+	if (s->on_wire != NULL)
+		s->on_wire(s->on_wire_arg, s->wire);
 	transcript_note(s->tr, _("connected to %s; nothing is encrypted yet: "
 	    "every line in the clear can be read by anyone on the path"),
 	    s->where);

@@ -37,10 +37,13 @@ struct session {
 	char			*plain_reason;	/* why there is no TLS */
 	enum auth_result	 auth;
 	int			 allow_plaintext;
-	const char		*accepted;	/* sha256 accepted, or NULL */
+	char			*accepted;	/* sha256 accepted, or NULL */
 	struct gate		 gate;
 	const struct proto	*ops;
 	void			*proto;		/* the protocol's own state */
+	/* Told the wire as soon as it exists (so it can be aborted). */
+	void			(*on_wire)(void *, struct wire *);
+	void			*on_wire_arg;
 };
 
 /* What each protocol (imap.c, pop3.c, smtp.c) provides. */
@@ -61,6 +64,7 @@ extern const struct proto proto_smtp;
 struct session	*session_new(const struct account *, enum service, int);
 void		 session_free(struct session *);
 enum status	 session_open(struct session *, char **);
+enum status	 session_upgrade(struct session *, char **);
 enum status	 session_starttls(struct session *, char **);
 enum status	 session_no_tls(struct session *, const char *, char **);
 enum status	 session_login(struct session *, const char *, const char *,

@@ -19,6 +19,9 @@ smtp_greeting(struct session *s, mailsmtp *smtp, char **errstr)
 
 	if (r == MAILSMTP_NO_ERROR)
 		return ST_OK;
+	/* On failure libetpan closes the stream itself. */
+	if (smtp->stream == NULL)
+		wire_stream_gone(s->wire);
 	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
 		return session_stream_error(s, _("reading the greeting"),
 		    errstr);
@@ -45,16 +48,7 @@ smtp_starttls(struct session *s, mailsmtp *smtp, char **errstr)
 		return session_stream_error(s, _("sending EHLO"), errstr);
 	s->starttls_advertised = r == MAILSMTP_NO_ERROR &&
 	    (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
-	/* libetpan only sends STARTTLS when it was advertised; we always do. */
-	smtp->esmtp |= MAILSMTP_ESMTP_STARTTLS;
-	r = mailesmtp_starttls(smtp);
-	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
-		return session_stream_error(s, _("sending STARTTLS"), errstr);
-	if (r != MAILSMTP_NO_ERROR)
-		return session_no_tls(s, s->starttls_advertised ?
-		    _("the server refused STARTTLS") :
-		    _("the server does not offer STARTTLS"), errstr);
-	return session_starttls(s, errstr);
+	return session_upgrade(s, errstr);
 }
 
 /* Greeting, STARTTLS, verification, and EHLO again. */

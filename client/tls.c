@@ -6,6 +6,8 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -39,7 +41,45 @@ tls_cert_clear(struct tls_cert *c)
 		free(c->san[i]);
 	free(c->san);
 	free(c->pin);
+	free(c->der);
 	memset(c, 0, sizeof(*c));
+}
+
+/* A deep copy of a certificate description. */
+void
+tls_cert_copy(struct tls_cert *dst, const struct tls_cert *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->subject = src->subject ? xstrdup(src->subject) : NULL;
+	dst->issuer = src->issuer ? xstrdup(src->issuer) : NULL;
+	dst->pin = src->pin ? xstrdup(src->pin) : NULL;
+	dst->san = src->nsan ? xcalloc(src->nsan, sizeof(char *)) : NULL;
+	for (i = 0; i < src->nsan; i++)
+		dst->san[i] = xstrdup(src->san[i]);
+	dst->der = NULL;
+	if (src->der_len > 0) {
+		dst->der = xmalloc(src->der_len);
+		memcpy(dst->der, src->der, src->der_len);
+	}
+}
+
+/* A deep copy of what a handshake found out. */
+void
+tls_info_copy(struct tls_info *dst, const struct tls_info *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->chain = src->nchain ? xcalloc(src->nchain, sizeof(*dst->chain)) :
+	    NULL;
+	for (i = 0; i < src->nchain; i++)
+		tls_cert_copy(&dst->chain[i], &src->chain[i]);
+	dst->errors = src->nerrors ? xcalloc(src->nerrors, sizeof(char *)) :
+	    NULL;
+	for (i = 0; i < src->nerrors; i++)
+		dst->errors[i] = xstrdup(src->errors[i]);
 }
 
 /* Free what a tls_info holds; accepts a zeroed one. */
@@ -228,6 +268,9 @@ tls_cert_from_der(const void *der, size_t len, struct tls_cert *c)
 	cert_fingerprint(crt, c->sha256, sizeof(c->sha256));
 	c->pin = cert_pin(crt);
 	cert_key(crt, c->key, sizeof(c->key));
+	c->der = xmalloc(len);
+	memcpy(c->der, der, len);
+	c->der_len = len;
 	sig = gnutls_sign_get_name(gnutls_x509_crt_get_signature_algorithm(crt));
 	snprintf(c->signature, sizeof(c->signature), "%s", sig ? sig : "?");
 	gnutls_x509_crt_deinit(crt);
@@ -383,6 +426,30 @@ tls_hostname_ok(const gnutls_datum_t *leaf, const char *host)
 	return ok;
 }
 
+/* Is the leaf's key too weak (RSA/DSA < 2048 bits, EC < 256)? */
+static int
+tls_key_weak(const gnutls_datum_t *leaf)
+{
+	gnutls_x509_crt_t crt;
+	unsigned bits = 0;
+	int pk, weak = 1;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return 1;
+	if (gnutls_x509_crt_import(crt, leaf, GNUTLS_X509_FMT_DER) == 0) {
+		pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+		if (pk == GNUTLS_PK_RSA || pk == GNUTLS_PK_RSA_PSS ||
+		    pk == GNUTLS_PK_DSA)
+			weak = bits < 2048;
+		else if (pk == GNUTLS_PK_ECDSA)
+			weak = bits < 256;
+		else
+			weak = pk <= 0;
+	}
+	gnutls_x509_crt_deinit(crt);
+	return weak;
+}
+
 /* Record every reason in words beside the certificate. */
 static void
 tls_list_errors(struct tls_info *info, const struct verdict_facts *f)
@@ -421,6 +488,8 @@ tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
 		*errstr = xstrdup(_("the server sent no certificate"));
 		return ST_TLS_FAILED;
 	}
+	if (tls_key_weak(&certs[0]))
+		f.weak_key = info->chain[0].key;
 	if (gnutls_certificate_verify_peers2(t->session, &status) < 0)
 		status = GNUTLS_CERT_INVALID;
 	f.problems = tls_problems(status);
@@ -445,6 +514,48 @@ tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
 	return st;
 }
 
+/* Did the peer close the socket (EOF waiting to be read)? */
+static int
+tls_peer_closed(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* A failed handshake in words, and which kind of failure it is. */
+static enum status
+tls_handshake_error(struct tls *t, int r, char **errstr)
+{
+	int alert;
+
+	if (r == GNUTLS_E_TIMEDOUT) {
+		*errstr = xstrdup(_("the TLS handshake timed out"));
+		return ST_NETWORK;
+	}
+	if (r != GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    (r == GNUTLS_E_PREMATURE_TERMINATION || r == GNUTLS_E_PUSH_ERROR ||
+	    r == GNUTLS_E_PULL_ERROR || tls_peer_closed(t->fd))) {
+		*errstr = xasprintf(_("the connection broke during the TLS "
+		    "handshake: %s"), gnutls_strerror(r));
+		return ST_NETWORK;
+	}
+	alert = r == GNUTLS_E_FATAL_ALERT_RECEIVED ?
+	    (int)gnutls_alert_get(t->session) : -1;
+	if (r == GNUTLS_E_UNSUPPORTED_VERSION_PACKET ||
+	    alert == GNUTLS_A_PROTOCOL_VERSION)
+		*errstr = xstrdup(_("the server does not speak TLS 1.2 or "
+		    "newer (the protocol version was refused); starling "
+		    "requires TLS 1.2 or newer"));
+	else if (alert >= 0)
+		*errstr = xasprintf(_("the server ended the TLS handshake with "
+		    "the alert \"%s\""), gnutls_alert_get_name(alert));
+	else
+		*errstr = xasprintf(_("the TLS handshake failed: %s"),
+		    gnutls_strerror(r));
+	return ST_TLS_FAILED;
+}
+
 /* Run the handshake; the caller has set the socket's send timeout. */
 static enum status
 tls_run_handshake(struct tls *t, char **errstr)
@@ -456,19 +567,7 @@ tls_run_handshake(struct tls *t, char **errstr)
 	} while (r < 0 && gnutls_error_is_fatal(r) == 0);
 	if (r == 0)
 		return ST_OK;
-	if (r == GNUTLS_E_TIMEDOUT) {
-		*errstr = xstrdup(_("the TLS handshake timed out"));
-		return ST_NETWORK;
-	}
-	if (r == GNUTLS_E_PREMATURE_TERMINATION || r == GNUTLS_E_PUSH_ERROR ||
-	    r == GNUTLS_E_PULL_ERROR) {
-		*errstr = xasprintf(_("the connection broke during the TLS "
-		    "handshake: %s"), gnutls_strerror(r));
-		return ST_NETWORK;
-	}
-	*errstr = xasprintf(_("the TLS handshake failed: %s"),
-	    gnutls_strerror(r));
-	return ST_TLS_FAILED;
+	return tls_handshake_error(t, r, errstr);
 }
 
 /*

@@ -30,6 +30,8 @@ struct tls_cert {
 	char	 *pin;			/* pin-sha256:BASE64 */
 	char	  key[32];		/* "EC 256", "RSA 2048" */
 	char	  signature[32];	/* "ECDSA-SHA256" */
+	unsigned char *der;		/* the certificate itself */
+	size_t	  der_len;
 };
 
 struct tls_info {
@@ -72,5 +74,7 @@ void		 tls_free(struct tls *);
 void		 tls_info_clear(struct tls_info *);
 int		 tls_cert_from_der(const void *, size_t, struct tls_cert *);
 void		 tls_cert_clear(struct tls_cert *);
+void		 tls_cert_copy(struct tls_cert *, const struct tls_cert *);
+void		 tls_info_copy(struct tls_info *, const struct tls_info *);
 
 #endif

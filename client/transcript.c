@@ -11,6 +11,7 @@
 #include "xmalloc.h"
 
 #define TR_MAX_LINE	4096	/* longer lines are cut and marked */
+#define TR_MAX_LINES	2000	/* then the oldest half is dropped */
 #define TR_KEEP		(2 * TR_MAX_LINE)	/* read before scrubbing */
 #define TR_REDACTED	"[redacted]"
 
@@ -345,6 +346,24 @@ cut_line(char *text)
 	return n;
 }
 
+/* Keep memory bounded: forget the oldest half of a long dialogue. */
+static void
+drop_oldest(struct transcript *t)
+{
+	size_t i, half = t->nlines / 2;
+
+	for (i = 1; i < half; i++)
+		free(t->lines[i].text);
+	/* Line 0 (the connection note) stays; a marker replaces the rest. */
+	free(t->lines[half].text);
+	t->lines[half] = t->lines[0];
+	t->lines[half].dir = TR_NOTE;
+	t->lines[half].text = xstrdup("[...]");
+	memmove(t->lines + 1, t->lines + half, (t->nlines - half) *
+	    sizeof(*t->lines));
+	t->nlines -= half - 1;
+}
+
 /* Store one complete line (without its CR LF). */
 static void
 add_line(struct transcript *t, enum tr_dir dir, const char *raw, size_t len)
@@ -361,6 +380,8 @@ add_line(struct transcript *t, enum tr_dir dir, const char *raw, size_t len)
 	} else
 		text = clean;
 	text = cut_line(scrub_line(t, text));
+	if (t->nlines == TR_MAX_LINES)
+		drop_oldest(t);
 	if (t->nlines == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 32;
 		t->lines = xreallocarray(t->lines, t->cap, sizeof(*t->lines));
@@ -457,6 +478,23 @@ transcript_note(struct transcript *t, const char *fmt, ...)
 	va_end(ap);
 	add_line(t, TR_NOTE, s, strlen(s));
 	free(s);
+}
+
+/* A copy of the recorded lines (for another thread to show). */
+struct transcript *
+transcript_dup(const struct transcript *t)
+{
+	struct transcript *n = transcript_new();
+	size_t i;
+
+	n->phase = t->phase;
+	n->cap = n->nlines = t->nlines;
+	n->lines = xcalloc(n->cap ? n->cap : 1, sizeof(*n->lines));
+	for (i = 0; i < t->nlines; i++) {
+		n->lines[i] = t->lines[i];
+		n->lines[i].text = xstrdup(t->lines[i].text);
+	}
+	return n;
 }
 
 /* How many lines are recorded. */

@@ -45,6 +45,7 @@ void		 transcript_record(struct transcript *, enum tr_dir,
 void		 transcript_flush(struct transcript *);
 void		 transcript_note(struct transcript *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
+struct transcript *transcript_dup(const struct transcript *);
 size_t		 transcript_count(const struct transcript *);
 const struct tr_line *transcript_line(const struct transcript *, size_t);
 

@@ -231,8 +231,8 @@ int
 url_parse(const char *s, struct url *u, char **errstr)
 {
 	const struct url_scheme *scheme;
-	const char *sep, *rest, *end;
-	char *host, *p;
+	const char *sep, *rest, *end = NULL;
+	char *host = NULL, *p;
 	unsigned port;
 
 	if (s == NULL || *s == '\0')

@@ -388,6 +388,14 @@ wire_timed_out(const struct wire *w)
 	return w->timed_out;
 }
 
+/* Make any blocked read or write fail now (from another thread). */
+void
+wire_abort(struct wire *w)
+{
+	if (w != NULL && w->fd != -1)
+		shutdown(w->fd, SHUT_RDWR);
+}
+
 /* Close the stream, the TLS session and the socket; accepts NULL. */
 void
 wire_free(struct wire *w)

@@ -30,6 +30,7 @@ void		 wire_set_limit(struct wire *, size_t);
 int		 wire_is_tls(const struct wire *);
 const char	*wire_error(const struct wire *);
 int		 wire_timed_out(const struct wire *);
+void		 wire_abort(struct wire *);
 void		 wire_free(struct wire *);
 
 #endif

@@ -11,7 +11,8 @@ $SUDO apt-get install -y -qq \
 	libgnutls28-dev libetpan-dev libncurses-dev libinih-dev \
 	libcmocka-dev liblmdb-dev libsasl2-modules \
 	gnutls-bin dovecot-imapd dovecot-pop3d postfix \
-	python3 jq tmux locales ca-certificates procps iproute2 psmisc >/dev/null
+	python3 jq tmux locales ca-certificates procps iproute2 psmisc \
+	clang libclang-rt-14-dev >/dev/null
 # Servers are started by the tests themselves, on loopback high ports.
 # Do not leave the system-wide ones running after installation.
 $SUDO sh -c 'postfix stop 2>/dev/null; doveadm stop 2>/dev/null; true'

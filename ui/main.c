@@ -2,6 +2,7 @@
 #include "build-config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* A server that hangs up must not kill us: writes fail instead. */
+	signal(SIGPIPE, SIG_IGN);
 #ifdef ENABLE_NLS
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
@@ -70,5 +73,5 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	return not_yet(_("the interactive UI"));
+	return ui_main(argc, argv);
 }

@@ -1,0 +1,1118 @@
+/* mailbox.c: folders, envelopes and messages over IMAP, with libetpan. */
+#include "build-config.h"
+
+#include <libetpan/libetpan.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "mailbox.h"
+#include "xmalloc.h"
+
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* The largest reply accepted while fetching envelopes or a message. */
+#define MAILBOX_MAX_REPLY	((size_t)64 * 1024 * 1024)
+
+/* One IMAP command's arguments and results, handed through the gate. */
+struct mailbox_cmd {
+	mailimap				*imap;
+	const char				*name;
+	struct mailimap_status_att_list		*atts;
+	struct mailimap_set			*set;
+	struct mailimap_fetch_type		*fetch;
+	clist					*folders;
+	clist					*fetched;
+	struct mailimap_mailbox_data_status	*status;
+};
+
+/* --------------------------------------------------------- names, headers */
+
+/* The value of a modified-BASE64 character (RFC 3501 5.1.3), or -1. */
+static int
+mailbox_b64(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == ',')
+		return 63;
+	return -1;
+}
+
+/* Append one code point as UTF-8. */
+static void
+mailbox_put_utf8(char *out, size_t *k, uint32_t cp)
+{
+	if (cp < 0x80)
+		out[(*k)++] = (char)cp;
+	else if (cp < 0x800) {
+		out[(*k)++] = (char)(0xc0 | cp >> 6);
+		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		out[(*k)++] = (char)(0xe0 | cp >> 12);
+		out[(*k)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		out[(*k)++] = (char)(0xf0 | cp >> 18);
+		out[(*k)++] = (char)(0x80 | (cp >> 12 & 0x3f));
+		out[(*k)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[(*k)++] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+/*
+ * One UTF-16 unit of a shifted run; *high holds a pending high
+ * surrogate. ASCII must stand for itself (RFC 3501 5.1.3): encoding it
+ * is refused, so that "&AEkATgBCAE8AWA-" cannot pose as INBOX.
+ */
+static int
+mailbox_utf16_unit(uint32_t u, uint32_t *high, char *out, size_t *k)
+{
+	if (*high != 0) {
+		if (u < 0xdc00 || u > 0xdfff)
+			return -1;
+		mailbox_put_utf8(out, k, 0x10000 + ((*high - 0xd800) << 10) +
+		    (u - 0xdc00));
+		*high = 0;
+		return 0;
+	}
+	if (u >= 0xd800 && u <= 0xdbff) {
+		*high = u;
+		return 0;
+	}
+	if (u < 0x80 || (u >= 0xdc00 && u <= 0xdfff))
+		return -1;
+	mailbox_put_utf8(out, k, u);
+	return 0;
+}
+
+/* The shifted run after '&' through its '-': bytes read, 0 if invalid. */
+static size_t
+mailbox_utf7_run(const char *in, char *out, size_t *k)
+{
+	uint32_t bits = 0, high = 0;
+	int nbits = 0, v;
+	size_t i;
+
+	for (i = 0; (v = mailbox_b64((unsigned char)in[i])) != -1; i++) {
+		bits = bits << 6 | (uint32_t)v;
+		if ((nbits += 6) < 16)
+			continue;
+		nbits -= 16;
+		if (mailbox_utf16_unit(bits >> nbits & 0xffff, &high, out,
+		    k) == -1)
+			return 0;
+		bits &= (1u << nbits) - 1;
+	}
+	if (in[i] != '-' || i == 0 || high != 0 || nbits >= 6 || bits != 0)
+		return 0;
+	return i + 1;
+}
+
+/* A folder name from modified UTF-7 to UTF-8; invalid: a copy of raw. */
+char *
+mailbox_decode_name(const char *raw)
+{
+	size_t i = 0, k = 0, n;
+	char *out = xmalloc(2 * strlen(raw) + 1);
+
+	while (raw[i] != '\0') {
+		if (raw[i] != '&')
+			out[k++] = raw[i++];
+		else if (raw[i + 1] == '-') {
+			out[k++] = '&';
+			i += 2;
+		} else if ((n = mailbox_utf7_run(raw + i + 1, out, &k)) != 0)
+			i += 1 + n;
+		else {
+			free(out);
+			return xstrdup(raw);
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* Is this valid UTF-8 without encoded words, so nothing to decode? */
+static int
+mailbox_plain_utf8(const char *raw)
+{
+	char *out = NULL;
+	int same;
+
+	if (strstr(raw, "=?") != NULL || charconv("utf-8", "utf-8", raw,
+	    strlen(raw), &out) != MAIL_CHARCONV_NO_ERROR || out == NULL)
+		return 0;
+	same = strcmp(out, raw) == 0;	/* iconv put '?' for bad bytes */
+	free(out);
+	return same;
+}
+
+/*
+ * A header value with RFC 2047 words decoded to UTF-8. Text with nothing
+ * to decode is kept byte for byte (libetpan would fold its spaces); what
+ * libetpan cannot tokenise, or decodes to nothing, is kept raw.
+ */
+char *
+mailbox_decode_header(const char *raw)
+{
+	char *dec = NULL, *out;
+	size_t idx = 0, len;
+
+	if (raw == NULL)
+		return xstrdup("");
+	len = strlen(raw);
+	if (mailbox_plain_utf8(raw) || mailmime_encoded_phrase_parse("utf-8",
+	    raw, len, &idx, "utf-8", &dec) != MAILIMF_NO_ERROR || dec == NULL)
+		return xstrdup(raw);
+	if (idx != len || (dec[0] == '\0' && raw[strspn(raw, " \t\r\n")]))
+		out = xstrdup(raw);
+	else
+		out = xstrdup(dec);
+	free(dec);
+	return out;
+}
+
+/* ------------------------------------------------------- the gate, errors */
+
+/* The libetpan handle of an IMAP session; anything else is a bug. */
+static mailimap *
+mailbox_imap(struct session *s)
+{
+	if (s->service != SERVICE_IMAP || s->proto == NULL)
+		fatalx("mailbox: not an open IMAP session");
+	return s->proto;
+}
+
+/* The libetpan handle, or ST_USAGE when no folder is open. */
+static enum status
+mailbox_need_folder(struct session *s, mailimap **imap, char **errstr)
+{
+	*imap = mailbox_imap(s);
+	if ((*imap)->imap_state == MAILIMAP_STATE_SELECTED &&
+	    (*imap)->imap_selection_info != NULL)
+		return ST_OK;
+	*errstr = xasprintf(_("%s: no folder is open"), s->where);
+	return ST_USAGE;
+}
+
+/* What libetpan's result code means, as a status and a sentence. */
+static enum status
+mailbox_result(struct session *s, int r, const char *doing, char **errstr)
+{
+	const char *resp = ((mailimap *)s->proto)->imap_response;
+
+	if (r == MAILIMAP_NO_ERROR)
+		return ST_OK;
+	if (r == MAILIMAP_ERROR_STREAM || wire_failed(s->wire))
+		return session_stream_error(s, doing, errstr);
+	if (r == MAILIMAP_ERROR_PARSE)
+		/* TRANSLATORS: "IMAP host:143: opening folder X: ..." */
+		*errstr = xasprintf(_("%s: %s: the server's reply is not "
+		    "valid IMAP"), s->where, doing);
+	else if (resp != NULL && *resp != '\0')
+		/* TRANSLATORS: the last %s is the server's own words. */
+		*errstr = xasprintf(_("%s: %s: the server said: %s"),
+		    s->where, doing, resp);
+	else
+		*errstr = xasprintf(_("%s: %s: the server refused"), s->where,
+		    doing);
+	return ST_NETWORK;
+}
+
+/* Run one IMAP command through the gate, then judge libetpan's result. */
+static enum status
+mailbox_run(struct session *s, gate_send_fn send, void *cmd,
+    const char *doing, char **errstr)
+{
+	enum status st;
+	int r;
+
+	st = gate_release(&s->gate, GATE_PRIVATE, send, cmd, &r, errstr);
+	if (st != ST_OK)
+		return st;
+	return mailbox_result(s, r, doing, errstr);
+}
+
+/* LIST "" "*", as the gate runs it. */
+static int
+mailbox_send_list(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_list(c->imap, "", "*", &c->folders);
+}
+
+/* STATUS, as the gate runs it. */
+static int
+mailbox_send_status(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_status(c->imap, c->name, c->atts, &c->status);
+}
+
+/* SELECT, as the gate runs it. */
+static int
+mailbox_send_select(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_select(c->imap, c->name);
+}
+
+/* FETCH, as the gate runs it. */
+static int
+mailbox_send_fetch(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_fetch(c->imap, c->set, c->fetch, &c->fetched);
+}
+
+/* FETCH through the gate, with room for large replies meanwhile. */
+static enum status
+mailbox_fetch(struct session *s, struct mailbox_cmd *c, const char *doing,
+    char **errstr)
+{
+	enum status st;
+
+	wire_set_limit(s->wire, MAILBOX_MAX_REPLY);
+	st = mailbox_run(s, mailbox_send_fetch, c, doing, errstr);
+	wire_set_limit(s->wire, 0);
+	return st;
+}
+
+/* Free whatever a command allocated. */
+static void
+mailbox_cmd_clear(struct mailbox_cmd *c)
+{
+	if (c->atts != NULL)
+		mailimap_status_att_list_free(c->atts);
+	if (c->set != NULL)
+		mailimap_set_free(c->set);
+	if (c->fetch != NULL)
+		mailimap_fetch_type_free(c->fetch);
+	if (c->folders != NULL)
+		mailimap_list_result_free(c->folders);
+	if (c->fetched != NULL)
+		mailimap_fetch_list_free(c->fetched);
+	if (c->status != NULL)
+		mailimap_mailbox_data_status_free(c->status);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---------------------------------------------------------------- folders */
+
+/* Can this LIST entry not be opened (\Noselect, \NonExistent)? */
+static int
+mailbox_noselect(const struct mailimap_mbx_list_flags *fl)
+{
+	const struct mailimap_mbx_list_oflag *of;
+	clistiter *it;
+
+	if (fl == NULL)
+		return 0;
+	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		return 1;
+	for (it = fl->mbf_oflags ? clist_begin(fl->mbf_oflags) : NULL;
+	    it != NULL; it = clist_next(it)) {
+		of = clist_content(it);
+		if (of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
+		    of->of_flag_ext != NULL &&
+		    strcasecmp(of->of_flag_ext, "NonExistent") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Our folders from libetpan's LIST result, counts still zero. */
+static struct folder *
+mailbox_folders_from(clist *list, size_t *n)
+{
+	const struct mailimap_mailbox_list *mb;
+	struct folder *f;
+	clistiter *it;
+
+	f = xcalloc((list ? clist_count(list) : 0) + 1, sizeof(*f));
+	*n = 0;
+	for (it = list ? clist_begin(list) : NULL; it; it = clist_next(it)) {
+		mb = clist_content(it);
+		f[*n].raw = xstrdup(mb->mb_name);
+		f[*n].name = mailbox_decode_name(mb->mb_name);
+		f[*n].delim = mb->mb_delimiter;
+		f[*n].noselect = mailbox_noselect(mb->mb_flag);
+		(*n)++;
+	}
+	return f;
+}
+
+/* Copy MESSAGES and UNSEEN from a STATUS reply. */
+static void
+mailbox_status_take(const struct mailimap_mailbox_data_status *st,
+    struct folder *f)
+{
+	const struct mailimap_status_info *si;
+	clistiter *it;
+
+	for (it = st->st_info_list ? clist_begin(st->st_info_list) : NULL;
+	    it != NULL; it = clist_next(it)) {
+		si = clist_content(it);
+		if (si->st_att == MAILIMAP_STATUS_ATT_MESSAGES)
+			f->messages = si->st_value;
+		else if (si->st_att == MAILIMAP_STATUS_ATT_UNSEEN)
+			f->unseen = si->st_value;
+	}
+}
+
+/* STATUS of one folder; a refusal (NO) leaves its counts at zero. */
+static enum status
+mailbox_status_one(struct session *s, struct mailbox_cmd *c,
+    struct folder *f, char **errstr)
+{
+	enum status st;
+	char *doing;
+	int r;
+
+	c->name = f->raw;
+	st = gate_release(&s->gate, GATE_PRIVATE, mailbox_send_status, c, &r,
+	    errstr);
+	if (st != ST_OK)
+		return st;
+	if (r == MAILIMAP_NO_ERROR && c->status != NULL)
+		mailbox_status_take(c->status, f);
+	if (c->status != NULL)
+		mailimap_mailbox_data_status_free(c->status);
+	c->status = NULL;
+	if ((r == MAILIMAP_NO_ERROR || r == MAILIMAP_ERROR_STATUS) &&
+	    !wire_failed(s->wire))
+		return ST_OK;
+	doing = xasprintf(_("asking for the counts of folder %s"), f->name);
+	st = mailbox_result(s, r, doing, errstr);
+	free(doing);
+	return st;
+}
+
+/* STATUS (MESSAGES UNSEEN) of every folder that can be opened. */
+static enum status
+mailbox_status_all(struct session *s, struct folder *f, size_t n,
+    char **errstr)
+{
+	struct mailbox_cmd c;
+	enum status st = ST_OK;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.imap = s->proto;
+	if ((c.atts = mailimap_status_att_list_new_empty()) == NULL ||
+	    mailimap_status_att_list_add(c.atts,
+	    MAILIMAP_STATUS_ATT_MESSAGES) != MAILIMAP_NO_ERROR ||
+	    mailimap_status_att_list_add(c.atts,
+	    MAILIMAP_STATUS_ATT_UNSEEN) != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
+	for (i = 0; i < n && st == ST_OK; i++)
+		if (!f[i].noselect)
+			st = mailbox_status_one(s, &c, &f[i], errstr);
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* INBOX first, then by name (bytes of UTF-8), then by raw name. */
+static int
+mailbox_folder_cmp(const void *a, const void *b)
+{
+	const struct folder *fa = a, *fb = b;
+	int ia = strcasecmp(fa->raw, "INBOX") == 0;
+	int ib = strcasecmp(fb->raw, "INBOX") == 0;
+	int r;
+
+	if (ia != ib)
+		return ib - ia;
+	if ((r = strcmp(fa->name, fb->name)) != 0)
+		return r;
+	return strcmp(fa->raw, fb->raw);
+}
+
+/* LIST "" "*", then STATUS of each folder; INBOX first. */
+enum status
+mailbox_list(struct session *s, struct folder **out, size_t *n,
+    char **errstr)
+{
+	struct mailbox_cmd c;
+	struct folder *f;
+	enum status st;
+	size_t nf;
+
+	memset(&c, 0, sizeof(c));
+	c.imap = mailbox_imap(s);
+	st = mailbox_run(s, mailbox_send_list, &c, _("listing the folders"),
+	    errstr);
+	if (st != ST_OK) {
+		mailbox_cmd_clear(&c);
+		return st;
+	}
+	f = mailbox_folders_from(c.folders, &nf);
+	mailbox_cmd_clear(&c);
+	if ((st = mailbox_status_all(s, f, nf, errstr)) != ST_OK) {
+		mailbox_folders_free(f, nf);
+		return st;
+	}
+	qsort(f, nf, sizeof(*f), mailbox_folder_cmp);
+	*out = f;
+	*n = nf;
+	return ST_OK;
+}
+
+/* Free a folder list; accepts NULL. */
+void
+mailbox_folders_free(struct folder *f, size_t n)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].raw);
+	}
+	free(f);
+}
+
+/* SELECT a folder by its raw (server) name. */
+enum status
+mailbox_select(struct session *s, const char *raw, struct folder_state *fs,
+    char **errstr)
+{
+	const struct mailimap_selection_info *si;
+	struct mailbox_cmd c;
+	enum status st;
+	char *name, *doing;
+
+	memset(&c, 0, sizeof(c));
+	c.imap = mailbox_imap(s);
+	c.name = raw;
+	name = mailbox_decode_name(raw);
+	doing = xasprintf(_("opening folder %s"), name);
+	st = mailbox_run(s, mailbox_send_select, &c, doing, errstr);
+	free(doing);
+	free(name);
+	if (st != ST_OK)
+		return st;
+	si = c.imap->imap_selection_info;
+	memset(fs, 0, sizeof(*fs));
+	fs->exists = si->sel_exists;
+	fs->recent = si->sel_recent;
+	fs->uidvalidity = si->sel_uidvalidity;
+	fs->uidnext = si->sel_uidnext;
+	fs->read_only = si->sel_perm == MAILIMAP_MAILBOX_READONLY;
+	return ST_OK;
+}
+
+/* -------------------------------------------------------------- envelopes */
+
+/* Seconds since the epoch of a date with a +-HHMM zone; 0 if absurd. */
+static time_t
+mailbox_time(int y, int mon, int d, int h, int mi, int sec, int zone)
+{
+	struct tm tm;
+	time_t t;
+	int z = zone < 0 ? -zone : zone;
+
+	if (y < 1900 || y > 9999 || mon < 1 || mon > 12 || z > 9999)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	return t - (zone < 0 ? -1 : 1) * (time_t)((z / 100) * 60 + z % 100) *
+	    60;
+}
+
+/* INTERNALDATE as seconds since the epoch. */
+static time_t
+mailbox_internal_time(const struct mailimap_date_time *d)
+{
+	if (d == NULL)
+		return 0;
+	return mailbox_time(d->dt_year, d->dt_month, d->dt_day, d->dt_hour,
+	    d->dt_min, d->dt_sec, d->dt_zone);
+}
+
+/* A Date: header (RFC 5322) as seconds since the epoch, else 0. */
+static time_t
+mailbox_header_time(const char *s)
+{
+	struct mailimf_date_time *d = NULL;
+	size_t idx = 0;
+	time_t t;
+
+	if (s == NULL || mailimf_date_time_parse(s, strlen(s), &idx, &d) !=
+	    MAILIMF_NO_ERROR || d == NULL)
+		return 0;
+	t = mailbox_time(d->dt_year, d->dt_month, d->dt_day, d->dt_hour,
+	    d->dt_min, d->dt_sec, d->dt_zone);
+	mailimf_date_time_free(d);
+	return t;
+}
+
+/* Our flag bit for one of libetpan's system flags. */
+static unsigned
+mailbox_flag_bit(const struct mailimap_flag *f)
+{
+	if (f == NULL)
+		return 0;
+	switch (f->fl_type) {
+	case MAILIMAP_FLAG_SEEN:
+		return MSG_SEEN;
+	case MAILIMAP_FLAG_ANSWERED:
+		return MSG_ANSWERED;
+	case MAILIMAP_FLAG_FLAGGED:
+		return MSG_FLAGGED;
+	case MAILIMAP_FLAG_DELETED:
+		return MSG_DELETED;
+	case MAILIMAP_FLAG_DRAFT:
+		return MSG_DRAFT;
+	}
+	return 0;
+}
+
+/* The FLAGS of a FETCH reply as enum msg_flag bits. */
+static unsigned
+mailbox_flags(const struct mailimap_msg_att_dynamic *dyn)
+{
+	const struct mailimap_flag_fetch *ff;
+	unsigned flags = 0;
+	clistiter *it;
+
+	if (dyn == NULL || dyn->att_list == NULL)
+		return 0;
+	for (it = clist_begin(dyn->att_list); it; it = clist_next(it)) {
+		ff = clist_content(it);
+		if (ff->fl_type == MAILIMAP_FLAG_FETCH_RECENT)
+			flags |= MSG_RECENT;
+		else if (ff->fl_type == MAILIMAP_FLAG_FETCH_OTHER)
+			flags |= mailbox_flag_bit(ff->fl_flag);
+	}
+	return flags;
+}
+
+/* The first sender: decoded display name, else mailbox@host. */
+static char *
+mailbox_from(const struct mailimap_env_from *from)
+{
+	const struct mailimap_address *a;
+
+	if (from == NULL || from->frm_list == NULL ||
+	    clist_begin(from->frm_list) == NULL)
+		return xstrdup("");
+	a = clist_content(clist_begin(from->frm_list));
+	if (a->ad_personal_name != NULL && a->ad_personal_name[0] != '\0')
+		return mailbox_decode_header(a->ad_personal_name);
+	if (a->ad_host_name == NULL)
+		return xstrdup(a->ad_mailbox_name ? a->ad_mailbox_name : "");
+	return xasprintf("%s@%s", a->ad_mailbox_name ? a->ad_mailbox_name :
+	    "", a->ad_host_name);
+}
+
+/* Take one static FETCH item; the ENVELOPE, when it is one. */
+static const struct mailimap_envelope *
+mailbox_static_item(const struct mailimap_msg_att_static *st,
+    struct envelope *e)
+{
+	switch (st->att_type) {
+	case MAILIMAP_MSG_ATT_UID:
+		e->uid = st->att_data.att_uid;
+		break;
+	case MAILIMAP_MSG_ATT_RFC822_SIZE:
+		e->size = st->att_data.att_rfc822_size;
+		break;
+	case MAILIMAP_MSG_ATT_INTERNALDATE:
+		e->date = mailbox_internal_time(st->att_data.att_internal_date);
+		break;
+	case MAILIMAP_MSG_ATT_ENVELOPE:
+		return st->att_data.att_env;
+	}
+	return NULL;
+}
+
+/* One message's envelope from a FETCH reply; 0 if it carries none. */
+static int
+mailbox_envelope_from(const struct mailimap_msg_att *ma, struct envelope *e)
+{
+	const struct mailimap_envelope *env = NULL, *x;
+	const struct mailimap_msg_att_item *item;
+	clistiter *it;
+
+	memset(e, 0, sizeof(*e));
+	e->seq = ma->att_number;
+	for (it = clist_begin(ma->att_list); it; it = clist_next(it)) {
+		item = clist_content(it);
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
+			e->flags = mailbox_flags(item->att_data.att_dyn);
+		else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    (x = mailbox_static_item(item->att_data.att_static, e)))
+			env = x;
+	}
+	if (env == NULL)
+		return 0;
+	e->from = mailbox_from(env->env_from);
+	e->subject = mailbox_decode_header(env->env_subject);
+	if (e->date == 0)
+		e->date = mailbox_header_time(env->env_date);
+	return 1;
+}
+
+/* By sequence number. */
+static int
+mailbox_envelope_cmp(const void *a, const void *b)
+{
+	const struct envelope *ea = a, *eb = b;
+
+	return ea->seq < eb->seq ? -1 : ea->seq > eb->seq;
+}
+
+/* Sorted envelopes of first..last; unsolicited and repeated replies
+ * (flag updates for other messages, say) are left out. */
+static struct envelope *
+mailbox_envelopes_from(clist *list, uint32_t first, uint32_t last,
+    size_t *n)
+{
+	const struct mailimap_msg_att *ma;
+	struct envelope *e;
+	clistiter *it;
+	size_t i, k = 0;
+
+	e = xcalloc((list ? clist_count(list) : 0) + 1, sizeof(*e));
+	for (it = list ? clist_begin(list) : NULL; it; it = clist_next(it)) {
+		ma = clist_content(it);
+		if (ma->att_number >= first && ma->att_number <= last &&
+		    mailbox_envelope_from(ma, &e[k]))
+			k++;
+	}
+	qsort(e, k, sizeof(*e), mailbox_envelope_cmp);
+	for (i = 0, *n = 0; i < k; i++)
+		if (*n > 0 && e[*n - 1].seq == e[i].seq) {
+			free(e[i].from);
+			free(e[i].subject);
+		} else
+			e[(*n)++] = e[i];
+	return e;
+}
+
+/* UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE. */
+static struct mailimap_fetch_type *
+mailbox_envelope_atts(void)
+{
+	static struct mailimap_fetch_att *(*const att[])(void) = {
+		mailimap_fetch_att_new_uid,
+		mailimap_fetch_att_new_flags,
+		mailimap_fetch_att_new_internaldate,
+		mailimap_fetch_att_new_rfc822_size,
+		mailimap_fetch_att_new_envelope,
+	};
+	struct mailimap_fetch_type *ft;
+	struct mailimap_fetch_att *a;
+	size_t i;
+
+	if ((ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL)
+		fatalx("mailbox: out of memory");
+	for (i = 0; i < nitems(att); i++)
+		if ((a = att[i]()) == NULL ||
+		    mailimap_fetch_type_new_fetch_att_list_add(ft, a) !=
+		    MAILIMAP_NO_ERROR)
+			fatalx("mailbox: out of memory");
+	return ft;
+}
+
+/* Envelopes of messages first..last (sequence numbers) of the open
+ * folder; numbers past the end are left out, not an error. */
+enum status
+mailbox_envelopes(struct session *s, uint32_t first, uint32_t last,
+    struct envelope **out, size_t *n, char **errstr)
+{
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	if (first == 0)
+		first = 1;
+	if (last > c.imap->imap_selection_info->sel_exists)
+		last = c.imap->imap_selection_info->sel_exists;
+	if (first > last) {
+		*out = NULL;
+		*n = 0;
+		return ST_OK;
+	}
+	if ((c.set = mailimap_set_new_interval(first, last)) == NULL)
+		fatalx("mailbox: out of memory");
+	c.fetch = mailbox_envelope_atts();
+	st = mailbox_fetch(s, &c, _("fetching the message list"), errstr);
+	if (st == ST_OK)
+		*out = mailbox_envelopes_from(c.fetched, first, last, n);
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* Free envelopes; accepts NULL. */
+void
+mailbox_envelopes_free(struct envelope *e, size_t n)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(e[i].from);
+		free(e[i].subject);
+	}
+	free(e);
+}
+
+/* --------------------------------------------------------------- messages */
+
+/* A copy with every CRLF made LF. */
+static char *
+mailbox_lf(const char *buf, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t i, k = 0;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != '\r' || i + 1 == len || buf[i + 1] != '\n')
+			out[k++] = buf[i];
+	out[k] = '\0';
+	return out;
+}
+
+/* The first header field called name, as libetpan parsed it. */
+static const char *
+mailbox_field(const struct mailimf_fields *fields, const char *name)
+{
+	const struct mailimf_field *f;
+	clistiter *it;
+
+	for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
+		f = clist_content(it);
+		if (f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD &&
+		    strcasecmp(f->fld_data.fld_optional_field->fld_name,
+		    name) == 0)
+			return f->fld_data.fld_optional_field->fld_value;
+	}
+	return NULL;
+}
+
+/* From, To, Cc, Date and Subject, decoded, as "Name: value\n" lines. */
+static char *
+mailbox_headers(const char *text, size_t len)
+{
+	static const char *const want[] = {
+		"From", "To", "Cc", "Date", "Subject"
+	};
+	struct mailimf_fields *fields = NULL;
+	char *out = xstrdup(""), *dec, *line;
+	const char *v;
+	size_t idx = 0, i;
+
+	if (mailimf_optional_fields_parse(text, len, &idx, &fields) !=
+	    MAILIMF_NO_ERROR || fields == NULL)
+		return out;
+	for (i = 0; i < nitems(want); i++) {
+		if ((v = mailbox_field(fields, want[i])) == NULL)
+			continue;
+		dec = mailbox_decode_header(v);
+		line = xasprintf("%s%s: %s\n", out, want[i], dec);
+		free(dec);
+		free(out);
+		out = line;
+	}
+	mailimf_fields_free(fields);
+	return out;
+}
+
+/* Is this content type text/plain (plain) or text/anything (!plain)?
+ * No Content-Type at all means text/plain (RFC 2045 5.2). */
+static int
+mailbox_is_text(const struct mailmime_content *ct, int plain)
+{
+	const struct mailmime_type *t;
+
+	if (ct == NULL || ct->ct_type == NULL)
+		return 1;
+	t = ct->ct_type;
+	if (t->tp_type != MAILMIME_TYPE_DISCRETE_TYPE ||
+	    t->tp_data.tp_discrete_type->dt_type !=
+	    MAILMIME_DISCRETE_TYPE_TEXT)
+		return 0;
+	return !plain || (ct->ct_subtype != NULL &&
+	    strcasecmp(ct->ct_subtype, "plain") == 0);
+}
+
+/* The first text part, depth first; attached messages are not entered. */
+static const struct mailmime *
+mailbox_find_text(const struct mailmime *m, int plain)
+{
+	const struct mailmime *r = NULL;
+	clist *parts;
+	clistiter *it;
+
+	switch (m->mm_type) {
+	case MAILMIME_SINGLE:
+		return mailbox_is_text(m->mm_content_type, plain) ? m : NULL;
+	case MAILMIME_MULTIPLE:
+		parts = m->mm_data.mm_multipart.mm_mp_list;
+		for (it = parts ? clist_begin(parts) : NULL; it && r == NULL;
+		    it = clist_next(it))
+			r = mailbox_find_text(clist_content(it), plain);
+		return r;
+	case MAILMIME_MESSAGE:
+		if (m->mm_parent != NULL ||
+		    m->mm_data.mm_message.mm_msg_mime == NULL)
+			return NULL;
+		return mailbox_find_text(m->mm_data.mm_message.mm_msg_mime,
+		    plain);
+	}
+	return NULL;
+}
+
+/* "type/subtype" in lower case, e.g. "text/plain". */
+static char *
+mailbox_type_name(const struct mailmime_content *ct)
+{
+	static const char *const discrete[] = {
+		"x-error", "text", "image", "audio", "video", "application"
+	};
+	static const char *const composite[] = {
+		"x-error", "message", "multipart"
+	};
+	const struct mailmime_type *t;
+	const char *major = NULL;
+	char *s, *p;
+	int i;
+
+	if (ct == NULL || ct->ct_type == NULL)
+		return xstrdup("text/plain");
+	t = ct->ct_type;
+	if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		i = t->tp_data.tp_discrete_type->dt_type;
+		major = i >= 0 && (size_t)i < nitems(discrete) ? discrete[i] :
+		    t->tp_data.tp_discrete_type->dt_extension;
+	} else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
+		i = t->tp_data.tp_composite_type->ct_type;
+		major = i >= 0 && (size_t)i < nitems(composite) ? composite[i] :
+		    t->tp_data.tp_composite_type->ct_token;
+	}
+	s = xasprintf("%s/%s", major ? major : "x-error",
+	    ct->ct_subtype ? ct->ct_subtype : "x-error");
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	return s;
+}
+
+/* A charset name safe to hand to iconv: a plain token, no "//" suffix. */
+static int
+mailbox_charset_ok(const char *cs)
+{
+	size_t n = strspn(cs, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_.:+");
+
+	return n > 0 && n <= 40 && cs[n] == '\0';
+}
+
+/* Body bytes in a charset to UTF-8; when that fails, keep the bytes
+ * and say so in the content type. */
+static void
+mailbox_convert(const char *buf, size_t len, const char *cs,
+    const char *type, struct message *m)
+{
+	char *out = NULL;
+
+	if (mailbox_charset_ok(cs) &&
+	    charconv("utf-8", cs, buf, len, &out) == MAIL_CHARCONV_NO_ERROR &&
+	    out != NULL) {
+		m->body = mailbox_lf(out, strlen(out));
+		m->content_type = xstrdup(type);
+		free(out);
+		return;
+	}
+	m->body = mailbox_lf(buf, len);
+	/* TRANSLATORS: first %s: "text/plain"; second: the charset name. */
+	m->content_type = xasprintf(_("%s (charset \"%s\" unknown: not "
+	    "converted)"), type, cs);
+}
+
+/* A text part: transfer encoding undone, charset made UTF-8. */
+static void
+mailbox_part_text(const struct mailmime *part, struct message *m)
+{
+	const struct mailmime_data *d = part->mm_data.mm_single;
+	const char *cs = "us-ascii";
+	char *type = mailbox_type_name(part->mm_content_type), *dec = NULL;
+	size_t declen = 0, idx = 0;
+	int enc;
+
+	if (part->mm_content_type != NULL)
+		cs = mailmime_content_charset_get(part->mm_content_type);
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT) {
+		m->body = xstrdup("");
+		m->content_type = type;
+		return;
+	}
+	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
+	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
+	    d->dt_data.dt_text.dt_length, &idx, enc, &dec, &declen) ==
+	    MAILIMF_NO_ERROR && dec != NULL) {
+		mailbox_convert(dec, declen, cs, type, m);
+		mailmime_decoded_part_free(dec);
+	} else
+		mailbox_convert(d->dt_data.dt_text.dt_data,
+		    d->dt_data.dt_text.dt_length, cs, type, m);
+	free(type);
+}
+
+/* The message's text: its first text/plain part, else its first text
+ * part of any subtype; with none, an empty body and the message's type. */
+static void
+mailbox_body(const struct mailmime *mime, struct message *m)
+{
+	const struct mailmime *part, *top = mime;
+
+	if ((part = mailbox_find_text(mime, 1)) == NULL)
+		part = mailbox_find_text(mime, 0);
+	if (part != NULL) {
+		mailbox_part_text(part, m);
+		return;
+	}
+	if (mime->mm_type == MAILMIME_MESSAGE &&
+	    mime->mm_data.mm_message.mm_msg_mime != NULL)
+		top = mime->mm_data.mm_message.mm_msg_mime;
+	m->body = xstrdup("");
+	m->content_type = mailbox_type_name(top->mm_content_type);
+}
+
+/* Headers, text and its type of a whole message (RFC 5322 + MIME). */
+static void
+mailbox_parse_message(const char *text, size_t len, struct message *m)
+{
+	struct mailmime *mime = NULL;
+	size_t idx = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->headers = mailbox_headers(text, len);
+	if (mailmime_parse(text, len, &idx, &mime) != MAILIMF_NO_ERROR ||
+	    mime == NULL) {
+		m->body = mailbox_lf(text, len);
+		m->content_type = xstrdup("text/plain");
+		return;
+	}
+	mailbox_body(mime, m);
+	mailmime_free(mime);
+}
+
+/* The BODY[] of message seq in a FETCH reply, or NULL. */
+static const struct mailimap_msg_att_body_section *
+mailbox_body_of(clist *list, uint32_t seq)
+{
+	const struct mailimap_msg_att *ma;
+	const struct mailimap_msg_att_item *item;
+	const struct mailimap_msg_att_static *st;
+	clistiter *i, *j;
+
+	for (i = list ? clist_begin(list) : NULL; i; i = clist_next(i)) {
+		ma = clist_content(i);
+		if (ma->att_number != seq)
+			continue;
+		for (j = clist_begin(ma->att_list); j; j = clist_next(j)) {
+			item = clist_content(j);
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+			    st->att_data.att_body_section != NULL &&
+			    st->att_data.att_body_section->sec_body_part)
+				return st->att_data.att_body_section;
+		}
+	}
+	return NULL;
+}
+
+/* FETCH seq BODY.PEEK[] (PEEK: reading does not set \Seen). */
+static enum status
+mailbox_fetch_body(struct session *s, struct mailbox_cmd *c, uint32_t seq,
+    char **errstr)
+{
+	struct mailimap_section *sec;
+	struct mailimap_fetch_att *att;
+	enum status st;
+	char *doing;
+
+	if ((c->set = mailimap_set_new_single(seq)) == NULL ||
+	    (sec = mailimap_section_new(NULL)) == NULL ||
+	    (att = mailimap_fetch_att_new_body_peek_section(sec)) == NULL ||
+	    (c->fetch = mailimap_fetch_type_new_fetch_att(att)) == NULL)
+		fatalx("mailbox: out of memory");
+	doing = xasprintf(_("fetching message %u"), seq);
+	st = mailbox_fetch(s, c, doing, errstr);
+	if (st == ST_OK && mailbox_body_of(c->fetched, seq) == NULL) {
+		*errstr = xasprintf(_("%s: %s: the server sent no such "
+		    "message"), s->where, doing);
+		st = ST_NETWORK;
+	}
+	free(doing);
+	return st;
+}
+
+/* Message seq of the open folder: headers and text body, as UTF-8. */
+enum status
+mailbox_message(struct session *s, uint32_t seq, struct message *msg,
+    char **errstr)
+{
+	const struct mailimap_msg_att_body_section *b;
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	if (seq == 0 || seq > c.imap->imap_selection_info->sel_exists) {
+		*errstr = xasprintf(_("%s: there is no message %u in this "
+		    "folder"), s->where, seq);
+		return ST_USAGE;
+	}
+	if ((st = mailbox_fetch_body(s, &c, seq, errstr)) == ST_OK) {
+		b = mailbox_body_of(c.fetched, seq);
+		mailbox_parse_message(b->sec_body_part, b->sec_length, msg);
+	}
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* Free what a message holds and zero it; accepts NULL. */
+void
+mailbox_message_clear(struct message *m)
+{
+	if (m == NULL)
+		return;
+	free(m->headers);
+	free(m->body);
+	free(m->content_type);
+	memset(m, 0, sizeof(*m));
+}

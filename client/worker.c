@@ -1,0 +1,700 @@
+/* worker.c: one network thread per account, talking to the UI through
+ * a request queue, an event queue and a wake-up pipe. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "gate.h"
+#include "i18n.h"
+#include "mailbox.h"
+#include "secret.h"
+#include "session.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+enum req_type {
+	REQ_CONNECT,
+	REQ_LIST,
+	REQ_SELECT,
+	REQ_ENVELOPES,
+	REQ_MESSAGE,
+};
+
+struct request {
+	enum req_type	 type;
+	char		*folder;
+	uint32_t	 a, b;
+	struct request	*next;
+};
+
+struct evnode {
+	struct event	*ev;
+	struct evnode	*next;
+};
+
+struct worker {
+	const struct account	*acct;
+	int			 index;
+	int			 wake_fd;
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct request		*reqs, *reqs_tail;
+	struct evnode		*evs, *evs_tail;
+	int			 quit;
+	int			 busy;
+	/* The password question: asked by the worker, answered by the UI. */
+	int			 pw_asked, pw_answered;
+	char			*pw_answer;
+	/* Decisions the user made for this session. */
+	int			 allow_plain;
+	char			*accepted;
+	struct svc_view		 views[SERVICE_COUNT];
+	struct wire		*active;	/* for worker_cancel() */
+	/* Worker thread only. */
+	struct session		*imap;
+	char			*password;	/* typed at the prompt */
+	char			*selected;
+};
+
+/* Queue an event for the UI and wake it. */
+static void
+worker_post(struct worker *w, struct event *ev)
+{
+	struct evnode *n = xcalloc(1, sizeof(*n));
+	ssize_t r;
+
+	ev->account = w->index;
+	n->ev = ev;
+	pthread_mutex_lock(&w->lock);
+	if (w->evs_tail != NULL)
+		w->evs_tail->next = n;
+	else
+		w->evs = n;
+	w->evs_tail = n;
+	pthread_mutex_unlock(&w->lock);
+	do {
+		r = write(w->wake_fd, "", 1);
+	} while (r == -1 && errno == EINTR);
+}
+
+/* A new event of a type. */
+static struct event *
+event_new(enum ev_type type, enum service svc)
+{
+	struct event *ev = xcalloc(1, sizeof(*ev));
+
+	ev->type = type;
+	ev->service = svc;
+	return ev;
+}
+
+/* Post an error event with a status and a sentence (taken over). */
+static void
+worker_error(struct worker *w, enum status st, char *text)
+{
+	struct event *ev = event_new(EV_ERROR, SERVICE_IMAP);
+
+	ev->status = st;
+	ev->text = text;
+	worker_post(w, ev);
+}
+
+/* Free an event and what it carries; accepts NULL. */
+void
+event_free(struct event *ev)
+{
+	if (ev == NULL)
+		return;
+	free(ev->text);
+	free(ev->folder);
+	mailbox_folders_free(ev->folders, ev->nfolders);
+	mailbox_envelopes_free(ev->envs, ev->nenvs);
+	mailbox_message_clear(&ev->msg);
+	free(ev);
+}
+
+/* The next event for the UI, or NULL. */
+struct event *
+worker_next_event(struct worker *w)
+{
+	struct evnode *n;
+	struct event *ev = NULL;
+
+	pthread_mutex_lock(&w->lock);
+	if ((n = w->evs) != NULL) {
+		w->evs = n->next;
+		if (w->evs == NULL)
+			w->evs_tail = NULL;
+		ev = n->ev;
+		free(n);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return ev;
+}
+
+/* Free what a view holds; accepts a zeroed one. */
+void
+svc_view_clear(struct svc_view *v)
+{
+	free(v->error);
+	tls_info_clear(&v->tls);
+	transcript_free(v->tr);
+	memset(v, 0, sizeof(*v));
+}
+
+/* A deep copy of a service's view for the UI. */
+void
+worker_snapshot(struct worker *w, enum service svc, struct svc_view *out,
+    int with_transcript)
+{
+	const struct svc_view *v = &w->views[svc];
+
+	pthread_mutex_lock(&w->lock);
+	*out = *v;
+	out->error = v->error ? xstrdup(v->error) : NULL;
+	tls_info_copy(&out->tls, &v->tls);
+	out->tr = with_transcript && v->tr ? transcript_dup(v->tr) : NULL;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Update a service's view from its session and tell the UI. */
+static void
+worker_update(struct worker *w, struct session *s, enum conn_state state,
+    enum status st, const char *error)
+{
+	struct svc_view *v = &w->views[s->service];
+
+	pthread_mutex_lock(&w->lock);
+	free(v->error);
+	v->error = error ? xstrdup(error) : NULL;
+	v->state = state;
+	v->status = st;
+	v->level = state == CONN_FAILED ? LEVEL_NONE : s->level;
+	tls_info_clear(&v->tls);
+	tls_info_copy(&v->tls, &s->tls);
+	transcript_free(v->tr);
+	v->tr = transcript_dup(s->tr);
+	pthread_mutex_unlock(&w->lock);
+	worker_post(w, event_new(EV_SERVICE, s->service));
+}
+
+/* Mark a service busy (connecting) and tell the UI. */
+static void
+worker_busy_view(struct worker *w, enum service svc)
+{
+	pthread_mutex_lock(&w->lock);
+	w->views[svc].state = CONN_BUSY;
+	pthread_mutex_unlock(&w->lock);
+	worker_post(w, event_new(EV_SERVICE, svc));
+}
+
+/* The session tells us its wire so that worker_cancel() can abort it. */
+static void
+worker_on_wire(void *arg, struct wire *wire)
+{
+	struct worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->active = wire;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Close a session (and forget its wire first). */
+static void
+worker_close(struct worker *w, struct session *s, int logout)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (w->active == s->wire)
+		w->active = NULL;
+	pthread_mutex_unlock(&w->lock);
+	if (logout && s->proto != NULL && s->level != LEVEL_NONE &&
+	    !wire_failed(s->wire))
+		s->ops->logout(s);
+	session_free(s);
+}
+
+/* A session for a service, with the user's session-only decisions. */
+static struct session *
+worker_session(struct worker *w, enum service svc)
+{
+	struct session *s = session_new(w->acct, svc, 0);
+
+	pthread_mutex_lock(&w->lock);
+	s->allow_plaintext = s->allow_plaintext || w->allow_plain;
+	s->accepted = w->accepted ? xstrdup(w->accepted) : NULL;
+	pthread_mutex_unlock(&w->lock);
+	s->on_wire = worker_on_wire;
+	s->on_wire_arg = w;
+	return s;
+}
+
+/* Ask the UI for the password and wait for the answer (NULL: none). */
+static char *
+worker_ask_password(struct worker *w, struct session *s)
+{
+	struct event *ev = event_new(EV_NEED_PASSWORD, s->service);
+	char *answer;
+
+	/* TRANSLATORS: "alice", "IMAP host:143", "verified", "TLS1.3". */
+	ev->text = xasprintf(_("Password for %s at %s (%s, %s %s)"),
+	    w->acct->user ? w->acct->user : "?", s->where,
+	    level_name(s->level), transport_name(s->url->transport),
+	    s->tls.done ? s->tls.version : _("no TLS"));
+	pthread_mutex_lock(&w->lock);
+	w->pw_asked = 1;
+	w->pw_answered = 0;
+	pthread_mutex_unlock(&w->lock);
+	worker_post(w, ev);
+	pthread_mutex_lock(&w->lock);
+	while (!w->pw_answered && !w->quit)
+		pthread_cond_wait(&w->cond, &w->lock);
+	answer = w->pw_answer;
+	w->pw_answer = NULL;
+	w->pw_asked = 0;
+	pthread_mutex_unlock(&w->lock);
+	return answer;
+}
+
+/* The password: typed earlier, from password_cmd, or asked for. */
+static int
+worker_get_password(struct worker *w, struct session *s, char **pass,
+    char **err)
+{
+	if (w->password != NULL) {
+		*pass = xstrdup(w->password);
+		return 0;
+	}
+	if (w->acct->password_cmd != NULL)
+		return secret_from_cmd(w->acct->password_cmd, w->acct->timeout,
+		    pass, err);
+	if ((*pass = worker_ask_password(w, s)) == NULL) {
+		*err = xstrdup(_("no password given"));
+		return -1;
+	}
+	w->password = xstrdup(*pass);
+	return 0;
+}
+
+/* Log the IMAP session in: the gate first, then the password. */
+static enum status
+worker_login(struct worker *w, struct session *s, char **err)
+{
+	enum status st;
+	char *pass = NULL;
+
+	if ((st = gate_check(&s->gate, GATE_CREDENTIAL, err)) != ST_OK)
+		return st;
+	if (w->acct->user == NULL) {
+		*err = xasprintf(_("account %s has no user = setting"),
+		    w->acct->name);
+		return ST_USAGE;
+	}
+	if (worker_get_password(w, s, &pass, err) == -1)
+		return ST_USAGE;
+	st = session_login(s, w->acct->user, pass, err);
+	xfree_secret(pass);
+	if (st == ST_AUTH_REJECTED) {
+		xfree_secret(w->password);
+		w->password = NULL;
+	}
+	return st;
+}
+
+/* The state a failed status leaves a service in. */
+static enum conn_state
+worker_fail_state(enum status st)
+{
+	return st == ST_NOT_ENCRYPTED || st == ST_TLS_FAILED ?
+	    CONN_REFUSED : CONN_FAILED;
+}
+
+/* Connect, secure and log in to IMAP; keep the session. */
+static void
+worker_connect_imap(struct worker *w)
+{
+	struct session *s;
+	enum status st;
+	char *err = NULL;
+
+	worker_close(w, w->imap, 1);
+	w->imap = NULL;
+	free(w->selected);
+	w->selected = NULL;
+	worker_busy_view(w, SERVICE_IMAP);
+	s = worker_session(w, SERVICE_IMAP);
+	if ((st = session_open(s, &err)) == ST_OK)
+		st = worker_login(w, s, &err);
+	if (st != ST_OK) {
+		worker_update(w, s, s->level != LEVEL_NONE && st !=
+		    ST_AUTH_REJECTED ? worker_fail_state(st) : CONN_FAILED,
+		    st, err);
+		worker_close(w, s, 1);
+		free(err);
+		return;
+	}
+	worker_update(w, s, CONN_READY, ST_OK, NULL);
+	w->imap = s;
+}
+
+/* Secure POP3 or SMTP to show its lock; no credential is sent. */
+static void
+worker_secure_only(struct worker *w, enum service svc)
+{
+	struct session *s;
+	enum status st;
+	char *err = NULL;
+
+	worker_busy_view(w, svc);
+	s = worker_session(w, svc);
+	if ((st = session_open(s, &err)) == ST_OK)
+		st = gate_check(&s->gate, GATE_CREDENTIAL, &err);
+	worker_update(w, s, st == ST_OK ? CONN_READY : s->level !=
+	    LEVEL_NONE ? worker_fail_state(st) : CONN_FAILED, st, err);
+	worker_close(w, s, 1);
+	free(err);
+}
+
+/* Connect every configured service; IMAP first. */
+static void
+worker_do_connect(struct worker *w)
+{
+	enum service svc;
+
+	if (w->acct->url[SERVICE_IMAP] != NULL)
+		worker_connect_imap(w);
+	for (svc = SERVICE_POP3; svc < SERVICE_COUNT; svc++)
+		if (w->acct->url[svc] != NULL)
+			worker_secure_only(w, svc);
+}
+
+/* Is IMAP ready for a request? Post an error if not. */
+static int
+worker_need_imap(struct worker *w)
+{
+	if (w->imap != NULL)
+		return 1;
+	worker_error(w, ST_NETWORK, xasprintf(_("%s: not connected; press "
+	    "c on the accounts screen to connect"), w->acct->name));
+	return 0;
+}
+
+/* A request on the IMAP session failed: report it; drop a dead session. */
+static void
+worker_imap_failed(struct worker *w, enum status st, char *err)
+{
+	if (st == ST_NETWORK || wire_failed(w->imap->wire)) {
+		worker_update(w, w->imap, CONN_FAILED, st, err);
+		worker_close(w, w->imap, 0);
+		w->imap = NULL;
+	}
+	worker_error(w, st, err);
+}
+
+/* LIST with unseen counts; the INBOX count goes to the view. */
+static void
+worker_do_list(struct worker *w)
+{
+	struct event *ev = event_new(EV_FOLDERS, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+	size_t i;
+
+	st = mailbox_list(w->imap, &ev->folders, &ev->nfolders, &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_imap_failed(w, st, err);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < ev->nfolders; i++)
+		if (strcasecmp(ev->folders[i].raw, "INBOX") == 0)
+			w->views[SERVICE_IMAP].unseen = ev->folders[i].unseen;
+	pthread_mutex_unlock(&w->lock);
+	worker_post(w, ev);
+}
+
+/* SELECT a folder. */
+static void
+worker_do_select(struct worker *w, const char *folder)
+{
+	struct event *ev = event_new(EV_SELECTED, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+
+	st = mailbox_select(w->imap, folder, &ev->fstate, &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_imap_failed(w, st, err);
+		return;
+	}
+	free(w->selected);
+	w->selected = xstrdup(folder);
+	ev->folder = xstrdup(folder);
+	worker_post(w, ev);
+}
+
+/* FETCH envelopes of a range of the selected folder. */
+static void
+worker_do_envelopes(struct worker *w, uint32_t first, uint32_t last)
+{
+	struct event *ev = event_new(EV_ENVELOPES, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+
+	st = mailbox_envelopes(w->imap, first, last, &ev->envs, &ev->nenvs,
+	    &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_imap_failed(w, st, err);
+		return;
+	}
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* FETCH one message. */
+static void
+worker_do_message(struct worker *w, uint32_t seq)
+{
+	struct event *ev = event_new(EV_MESSAGE, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+
+	st = mailbox_message(w->imap, seq, &ev->msg, &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_imap_failed(w, st, err);
+		return;
+	}
+	ev->seq = seq;
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* Carry out one request. */
+static void
+worker_do(struct worker *w, struct request *r)
+{
+	if (r->type == REQ_CONNECT) {
+		worker_do_connect(w);
+		return;
+	}
+	if (!worker_need_imap(w))
+		return;
+	switch (r->type) {
+	case REQ_LIST:
+		worker_do_list(w);
+		break;
+	case REQ_SELECT:
+		worker_do_select(w, r->folder);
+		break;
+	case REQ_ENVELOPES:
+		worker_do_envelopes(w, r->a, r->b);
+		break;
+	case REQ_MESSAGE:
+		worker_do_message(w, r->a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The thread: take requests in order until told to quit. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct request *r;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->reqs == NULL && !w->quit)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->quit) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		r = w->reqs;
+		w->reqs = r->next;
+		if (w->reqs == NULL)
+			w->reqs_tail = NULL;
+		w->busy = 1;
+		pthread_mutex_unlock(&w->lock);
+		worker_do(w, r);
+		free(r->folder);
+		free(r);
+		pthread_mutex_lock(&w->lock);
+		w->busy = 0;
+		pthread_mutex_unlock(&w->lock);
+	}
+	worker_close(w, w->imap, 1);
+	w->imap = NULL;
+	return NULL;
+}
+
+/* A worker for one account; events wake the UI through wake_fd. */
+struct worker *
+worker_new(const struct account *acct, int index, int wake_fd)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+	enum service svc;
+
+	w->acct = acct;
+	w->index = index;
+	w->wake_fd = wake_fd;
+	for (svc = 0; svc < SERVICE_COUNT; svc++) {
+		w->views[svc].configured = acct->url[svc] != NULL;
+		if (acct->url[svc] != NULL)
+			w->views[svc].transport = acct->url[svc]->transport;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		fatalx("cannot start a worker thread");
+	return w;
+}
+
+/* Queue a request. */
+static void
+worker_request(struct worker *w, enum req_type type, const char *folder,
+    uint32_t a, uint32_t b)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = type;
+	r->folder = folder ? xstrdup(folder) : NULL;
+	r->a = a;
+	r->b = b;
+	pthread_mutex_lock(&w->lock);
+	if (w->reqs_tail != NULL)
+		w->reqs_tail->next = r;
+	else
+		w->reqs = r;
+	w->reqs_tail = r;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void worker_connect(struct worker *w) { worker_request(w, REQ_CONNECT, NULL, 0, 0); }
+void worker_list(struct worker *w) { worker_request(w, REQ_LIST, NULL, 0, 0); }
+
+/* Open a folder (its raw name). */
+void
+worker_select(struct worker *w, const char *folder)
+{
+	worker_request(w, REQ_SELECT, folder, 0, 0);
+}
+
+/* Envelopes of messages first..last of the selected folder. */
+void
+worker_envelopes(struct worker *w, uint32_t first, uint32_t last)
+{
+	worker_request(w, REQ_ENVELOPES, NULL, first, last);
+}
+
+/* One message of the selected folder. */
+void
+worker_message(struct worker *w, uint32_t seq)
+{
+	worker_request(w, REQ_MESSAGE, NULL, seq, 0);
+}
+
+/* Answer the password question (NULL: the user cancelled). */
+void
+worker_password(struct worker *w, const char *pass)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->pw_asked) {
+		w->pw_answer = pass ? xstrdup(pass) : NULL;
+		w->pw_answered = 1;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The user typed the confirmation: plaintext is allowed this session. */
+void
+worker_allow_plaintext(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->allow_plain = 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The user accepted this certificate for this session. */
+void
+worker_accept_cert(struct worker *w, const char *sha256)
+{
+	pthread_mutex_lock(&w->lock);
+	free(w->accepted);
+	w->accepted = xstrdup(sha256);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Abort what the worker is doing on the network now. */
+void
+worker_cancel(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	wire_abort(w->active);
+	if (w->pw_asked) {
+		w->pw_answer = NULL;
+		w->pw_answered = 1;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Is the worker doing something? */
+int
+worker_busy(struct worker *w)
+{
+	int busy;
+
+	pthread_mutex_lock(&w->lock);
+	busy = w->busy || w->reqs != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return busy;
+}
+
+/* Stop the thread (aborting network work) and free everything. */
+void
+worker_free(struct worker *w)
+{
+	struct request *r;
+	struct event *ev;
+	enum service svc;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->quit = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	worker_cancel(w);
+	pthread_join(w->thread, NULL);
+	while ((r = w->reqs) != NULL) {
+		w->reqs = r->next;
+		free(r->folder);
+		free(r);
+	}
+	while ((ev = worker_next_event(w)) != NULL)
+		event_free(ev);
+	for (svc = 0; svc < SERVICE_COUNT; svc++)
+		svc_view_clear(&w->views[svc]);
+	xfree_secret(w->password);
+	xfree_secret(w->pw_answer);
+	free(w->accepted);
+	free(w->selected);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}

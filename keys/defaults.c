@@ -1,0 +1,41 @@
+/* defaults.c: the default key bindings, written in the language of the keys
+ * file and parsed by keys_new() with the same parser (a bad line here is a
+ * bug). Mutt-like: j/k and the arrows move, q goes back, ? shows the help. */
+#include "build-config.h"
+
+#include "keys.h"
+
+const char keys_default_bindings[] =
+	"bind global j down\n"
+	"bind global <Down> down\n"
+	"bind global k up\n"
+	"bind global <Up> up\n"
+	"bind global <PageUp> page-up\n"
+	"bind global <PageDown> page-down\n"
+	"bind global g top\n"
+	"bind global <Home> top\n"
+	"bind global G bottom\n"
+	"bind global <End> bottom\n"
+	"bind global <Enter> select\n"
+	"bind global q back\n"
+	"bind global Q quit\n"
+	"bind global ? help\n"
+	"bind global / search\n"
+	"bind global n search-next\n"
+	"bind global i certificate\n"
+	"bind global t transcript\n"
+	"bind global C-l redraw\n"
+	"bind global <Esc> cancel\n"
+	"\n"
+	"bind global c connect\n"
+	"\n"
+	"bind pager - page-up\n"
+	"bind pager <Space> page-down\n"
+	"\n"
+	"bind certificate p pin\n"
+	"bind certificate a accept\n"
+	"bind certificate r reject\n"
+	"bind certificate <Tab> next-service\n"
+	"\n"
+	"bind transcript s save\n"
+	"bind transcript <Tab> next-service\n";

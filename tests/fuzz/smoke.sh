@@ -1,0 +1,39 @@
+#!/bin/sh
+# Build each libFuzzer harness with clang and run it briefly over its
+# corpus (a smoke test in make check; `make fuzz` runs them longer).
+# Usage: smoke.sh [SECONDS]   (0 or absent: a short, bounded run). TAP.
+src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+bld=${top_builddir:-$src}
+secs=${1:-0}
+names="url config transcript sanitize keys"
+set -- $names
+echo "1..$#"
+if ! command -v clang >/dev/null 2>&1; then
+	n=0; for f in $names; do n=$((n + 1)); echo "ok $n - fuzz_$f # SKIP clang is not installed"; done
+	exit 0
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+common="$src/client/xmalloc.c"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -I$bld -I$src/client -I$src/ui -I$src/keys $(pkg-config --cflags gnutls libetpan inih)"
+n=0
+for f in $names; do
+	n=$((n + 1))
+	case $f in
+	url) extra="$src/client/url.c" ;;
+	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c -linih" ;;
+	transcript) extra="$src/client/transcript.c" ;;
+	sanitize) extra="$src/ui/text.c" ;;
+	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
+	esac
+	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
+		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue
+	fi
+	mkdir -p "$out/c_$f"
+	if [ "$secs" -gt 0 ]; then run="-max_total_time=$secs"; else run="-runs=20000"; fi
+	if "$out/fuzz_$f" $run -max_len=4096 -timeout=10 "$out/c_$f" "$src/tests/fuzz/corpus/$f" >"$out/$f.run" 2>&1; then
+		echo "ok $n - fuzz_$f: $(grep -c . "$out/$f.run" >/dev/null; tail -1 "$out/$f.run")"
+	else
+		echo "not ok $n - fuzz_$f found a crash"; tail -40 "$out/$f.run" | sed 's/^/# /'
+	fi
+done

@@ -1,0 +1,241 @@
+/* dialog.c: the two modal dialogs: the password prompt (no echo) and the
+ * typed confirmation (the plaintext override, pinning a key). */
+#include "build-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screen.h"
+#include "term.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define INPUT_MAX 512
+
+struct dialog {
+	int		 account;
+	char		*text;		/* what the dialog explains */
+	char		*expected;	/* confirm: what must be typed */
+	char		 input[INPUT_MAX];
+	size_t		 len;
+	int		 secret;	/* password: no echo, wiped */
+	void		(*done)(struct app *, void *);
+	void		*arg;
+};
+
+/* Append the UTF-8 form of a typed character. */
+static void
+input_add(struct dialog *d, int key)
+{
+	char buf[4];
+	size_t n;
+
+	if (key < 0x20 || key >= 0x110000 || key == 0x7f)
+		return;
+	if (key < 0x80) {
+		buf[0] = (char)key;
+		n = 1;
+	} else if (key < 0x800) {
+		buf[0] = (char)(0xc0 | key >> 6);
+		buf[1] = (char)(0x80 | (key & 0x3f));
+		n = 2;
+	} else if (key < 0x10000) {
+		buf[0] = (char)(0xe0 | key >> 12);
+		buf[1] = (char)(0x80 | (key >> 6 & 0x3f));
+		buf[2] = (char)(0x80 | (key & 0x3f));
+		n = 3;
+	} else {
+		buf[0] = (char)(0xf0 | key >> 18);
+		buf[1] = (char)(0x80 | (key >> 12 & 0x3f));
+		buf[2] = (char)(0x80 | (key >> 6 & 0x3f));
+		buf[3] = (char)(0x80 | (key & 0x3f));
+		n = 4;
+	}
+	if (d->len + n >= INPUT_MAX)
+		return;
+	memcpy(d->input + d->len, buf, n);
+	d->len += n;
+	d->input[d->len] = '\0';
+}
+
+/* Remove the last character (all its UTF-8 bytes). */
+static void
+input_backspace(struct dialog *d)
+{
+	while (d->len > 0) {
+		d->len--;
+		if (((unsigned char)d->input[d->len] & 0xc0) != 0x80)
+			break;
+	}
+	d->input[d->len] = '\0';
+}
+
+/* Draw the explanation wrapped to the width; the next free row. */
+static int
+dialog_wrap(const char *text, int y, int rows)
+{
+	int cols = term_cols() - 2, w, used = 0, start_y = y;
+	const char *p = text, *line = text;
+	char *part;
+	size_t n;
+
+	while (*p != '\0' && y - start_y < rows) {
+		n = text_next(p, &w);
+		if (used + w > cols) {
+			part = xstrndup(line, (size_t)(p - line));
+			term_put(y++, 1, cols, AT_NORMAL, part);
+			free(part);
+			line = p;
+			used = 0;
+		}
+		used += w;
+		p += n;
+	}
+	if (*line != '\0' && y - start_y < rows)
+		term_put(y++, 1, cols, AT_NORMAL, line);
+	return y;
+}
+
+/* Draw the dialog: the text, then the input line with the cursor. */
+static void
+dialog_draw(struct screen *s, int top, int rows)
+{
+	struct dialog *d = s->data;
+	const char *label = d->secret ? _("Password: ") : _("Type here: ");
+	int y = dialog_wrap(d->text, top + 1, rows - 3) + 1, x;
+
+	x = 1 + term_put(y, 1, term_cols() - 2, AT_BOLD, label);
+	if (!d->secret)
+		x += term_put(y, x, term_cols() - x, AT_NORMAL, d->input);
+	term_put(y + 1, 1, term_cols() - 2, AT_DIM, d->secret ?
+	    _("Nothing you type is shown. Enter: send, Esc: cancel") :
+	    _("Enter: confirm, Esc: cancel"));
+	term_cursor(y, x, 1);
+}
+
+/* Close the dialog, wiping what was typed. */
+static void
+dialog_close(struct screen *s)
+{
+	app_pop(s->app);
+}
+
+/* Enter in the password dialog: hand the password to the worker. */
+static void
+dialog_password_enter(struct screen *s)
+{
+	struct dialog *d = s->data;
+
+	worker_password(s->app->workers[d->account], d->input);
+	dialog_close(s);
+}
+
+/* Enter in the confirmation: run the action only on an exact match. */
+static void
+dialog_confirm_enter(struct screen *s)
+{
+	struct dialog *d = s->data;
+	void (*done)(struct app *, void *) = d->done;
+	void *arg = d->arg;
+	struct app *a = s->app;
+
+	if (strcmp(d->input, d->expected) != 0) {
+		app_message(a, 1, _("that is not \"%s\"; nothing was changed"),
+		    d->expected);
+		d->len = 0;
+		d->input[0] = '\0';
+		return;
+	}
+	dialog_close(s);
+	done(a, arg);
+}
+
+/* Every key goes to the dialog. */
+static int
+dialog_key(struct screen *s, int key)
+{
+	struct dialog *d = s->data;
+
+	if (key == K_ESC) {
+		if (d->secret)
+			worker_password(s->app->workers[d->account], NULL);
+		app_message(s->app, 0, "%s", _("cancelled"));
+		dialog_close(s);
+	} else if (key == K_ENTER) {
+		if (d->secret)
+			dialog_password_enter(s);
+		else
+			dialog_confirm_enter(s);
+	} else if (key == K_BACKSPACE)
+		input_backspace(d);
+	else if (key != K_RESIZE)
+		input_add(d, key);
+	return 1;
+}
+
+/* Operations never reach a dialog (it takes every key). */
+static int
+dialog_op(struct screen *s, enum op op)
+{
+	return 1;
+}
+
+/* The title. */
+static char *
+dialog_title(struct screen *s)
+{
+	struct dialog *d = s->data;
+
+	return xstrdup(d->secret ? _("password") : _("confirmation"));
+}
+
+/* Free the dialog and wipe its input. */
+static void
+dialog_free(struct screen *s)
+{
+	struct dialog *d = s->data;
+
+	xwipe(d->input, sizeof(d->input));
+	free(d->text);
+	free(d->expected);
+	free(d);
+	free(s);
+}
+
+static const struct screen_ops dialog_ops = {
+	.name = "dialog",
+	.ctx = KC_GLOBAL,
+	.draw = dialog_draw,
+	.op = dialog_op,
+	.key = dialog_key,
+	.title = dialog_title,
+	.free = dialog_free,
+};
+
+/* The password prompt; text says where the password will travel. */
+struct screen *
+dlg_password_new(struct app *a, int account, const char *text)
+{
+	struct dialog *d = xcalloc(1, sizeof(*d));
+
+	d->account = account;
+	d->secret = 1;
+	d->text = xstrdup(text ? text : "");
+	return screen_new(&dialog_ops, a, d);
+}
+
+/* A typed confirmation: done(a, arg) runs once expected is typed. */
+struct screen *
+dlg_confirm_new(struct app *a, const char *text, const char *expected,
+    void (*done)(struct app *, void *), void *arg)
+{
+	struct dialog *d = xcalloc(1, sizeof(*d));
+
+	d->account = a->account;
+	d->text = xstrdup(text);
+	d->expected = xstrdup(expected);
+	d->done = done;
+	d->arg = arg;
+	return screen_new(&dialog_ops, a, d);
+}
