@@ -428,6 +428,24 @@ mailbox_status_all(struct session *s, struct folder *f, size_t n,
 	return st;
 }
 
+/* STATUS (MESSAGES UNSEEN) of one folder, by its raw name. */
+enum status
+mailbox_status(struct session *s, const char *raw, unsigned *messages,
+    unsigned *unseen, char **errstr)
+{
+	struct folder f;
+	enum status st;
+
+	memset(&f, 0, sizeof(f));
+	f.raw = (char *)raw;
+	f.name = (char *)raw;
+	if ((st = mailbox_status_all(s, &f, 1, errstr)) != ST_OK)
+		return st;
+	*messages = f.messages;
+	*unseen = f.unseen;
+	return ST_OK;
+}
+
 /* INBOX first, then by name (bytes of UTF-8), then by raw name. */
 static int
 mailbox_folder_cmp(const void *a, const void *b)

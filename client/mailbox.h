@@ -72,6 +72,8 @@ struct message {
 enum status	mailbox_list(struct session *, struct folder **, size_t *,
 		    char **);
 void		mailbox_folders_free(struct folder *, size_t);
+enum status	mailbox_status(struct session *, const char *, unsigned *,
+		    unsigned *, char **);
 enum status	mailbox_select(struct session *, const char *,
 		    struct folder_state *, char **);
 enum status	mailbox_envelopes(struct session *, uint32_t, uint32_t,

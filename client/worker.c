@@ -48,6 +48,7 @@ struct worker {
 	struct evnode		*evs, *evs_tail;
 	int			 quit;
 	int			 busy;
+	int			 cancelled;	/* by the user, this request */
 	/* The password question: asked by the worker, answered by the UI. */
 	int			 pw_asked, pw_answered;
 	char			*pw_answer;
@@ -61,6 +62,8 @@ struct worker {
 	char			*password;	/* typed at the prompt */
 	char			*selected;
 };
+
+static int worker_was_cancelled(struct worker *);
 
 /* Queue an event for the UI and wake it. */
 static void
@@ -316,6 +319,23 @@ worker_fail_state(enum status st)
 	    CONN_REFUSED : CONN_FAILED;
 }
 
+/* The INBOX unseen count for the accounts screen (best effort). */
+static void
+worker_inbox_unseen(struct worker *w)
+{
+	unsigned messages = 0, unseen = 0;
+	char *err = NULL;
+
+	if (mailbox_status(w->imap, "INBOX", &messages, &unseen, &err) !=
+	    ST_OK) {
+		free(err);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->views[SERVICE_IMAP].unseen = unseen;
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Connect, secure and log in to IMAP; keep the session. */
 static void
 worker_connect_imap(struct worker *w)
@@ -332,6 +352,10 @@ worker_connect_imap(struct worker *w)
 	s = worker_session(w, SERVICE_IMAP);
 	if ((st = session_open(s, &err)) == ST_OK)
 		st = worker_login(w, s, &err);
+	if (st != ST_OK && worker_was_cancelled(w)) {
+		free(err);
+		err = xstrdup(_("cancelled"));
+	}
 	if (st != ST_OK) {
 		worker_update(w, s, s->level != LEVEL_NONE && st !=
 		    ST_AUTH_REJECTED ? worker_fail_state(st) : CONN_FAILED,
@@ -340,8 +364,9 @@ worker_connect_imap(struct worker *w)
 		free(err);
 		return;
 	}
-	worker_update(w, s, CONN_READY, ST_OK, NULL);
 	w->imap = s;
+	worker_inbox_unseen(w);
+	worker_update(w, s, CONN_READY, ST_OK, NULL);
 }
 
 /* Secure POP3 or SMTP to show its lock; no credential is sent. */
@@ -386,10 +411,27 @@ worker_need_imap(struct worker *w)
 	return 0;
 }
 
+/* Did the user cancel the current request? */
+static int
+worker_was_cancelled(struct worker *w)
+{
+	int c;
+
+	pthread_mutex_lock(&w->lock);
+	c = w->cancelled;
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
+
 /* A request on the IMAP session failed: report it; drop a dead session. */
 static void
 worker_imap_failed(struct worker *w, enum status st, char *err)
 {
+	if (worker_was_cancelled(w)) {
+		free(err);
+		err = xstrdup(_("cancelled; the connection was closed "
+		    "(press c to reconnect)"));
+	}
 	if (st == ST_NETWORK || wire_failed(w->imap->wire)) {
 		worker_update(w, w->imap, CONN_FAILED, st, err);
 		worker_close(w, w->imap, 0);
@@ -527,6 +569,7 @@ worker_main(void *arg)
 		if (w->reqs == NULL)
 			w->reqs_tail = NULL;
 		w->busy = 1;
+		w->cancelled = 0;
 		pthread_mutex_unlock(&w->lock);
 		worker_do(w, r);
 		free(r->folder);
@@ -644,7 +687,10 @@ void
 worker_cancel(struct worker *w)
 {
 	pthread_mutex_lock(&w->lock);
-	wire_abort(w->active);
+	if (w->busy && w->active != NULL) {
+		w->cancelled = 1;
+		wire_abort(w->active);
+	}
 	if (w->pw_asked) {
 		w->pw_answer = NULL;
 		w->pw_answered = 1;

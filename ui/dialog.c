@@ -71,29 +71,24 @@ input_backspace(struct dialog *d)
 	d->input[d->len] = '\0';
 }
 
-/* Draw the explanation wrapped to the width; the next free row. */
+/* Draw the explanation wrapped at spaces; the next free row. */
 static int
 dialog_wrap(const char *text, int y, int rows)
 {
-	int cols = term_cols() - 2, w, used = 0, start_y = y;
-	const char *p = text, *line = text;
-	char *part;
+	int cols = term_cols() - 2, end = y + rows;
+	const char *p = text;
+	char *line;
 	size_t n;
 
-	while (*p != '\0' && y - start_y < rows) {
-		n = text_next(p, &w);
-		if (used + w > cols) {
-			part = xstrndup(line, (size_t)(p - line));
-			term_put(y++, 1, cols, AT_NORMAL, part);
-			free(part);
-			line = p;
-			used = 0;
-		}
-		used += w;
-		p += n;
-	}
-	if (*line != '\0' && y - start_y < rows)
+	while (*p != '\0' && y < end) {
+		n = text_wrap(p, cols);
+		line = xstrndup(p, n);
 		term_put(y++, 1, cols, AT_NORMAL, line);
+		free(line);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
 	return y;
 }
 

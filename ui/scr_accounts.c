@@ -59,7 +59,8 @@ accounts_draw_service(struct app *a, int idx, enum service svc, int y, int x)
 	used += 1 + app_draw_lock(y, x + used + 1, &v);
 	state = accounts_state_text(&v, svc);
 	cell = xasprintf("%s, %s", transport_name(v.transport), state);
-	used += 1 + term_put(y, x + used + 1, 30, v.state == CONN_REFUSED ||
+	used += 1 + term_put(y, x + used + 1, term_cols() - x - used - 1,
+	    v.state == CONN_REFUSED ||
 	    v.state == CONN_FAILED ? AT_BAD : AT_NORMAL, cell);
 	free(cell);
 	free(state);

@@ -159,3 +159,26 @@ text_fit(const char *in, int width, int pad)
 	free(clean);
 	return out;
 }
+
+/*
+ * The length in bytes of the next line of at most width columns: up to
+ * the last space that fits, else as much as fits (a word longer than the
+ * line is broken). The caller skips the spaces that start the next line.
+ */
+size_t
+text_wrap(const char *s, int width)
+{
+	size_t n, len = 0, at_space = 0;
+	int used = 0, w;
+
+	while (s[len] != '\0') {
+		n = text_next(s + len, &w);
+		if (used + w > width)
+			return at_space ? at_space : (len ? len : n);
+		if (s[len] == ' ')
+			at_space = len;
+		used += w;
+		len += n;
+	}
+	return len;
+}

@@ -14,6 +14,7 @@ char	*text_sanitize(const char *);
 int	 text_width(const char *);
 char	*text_fit(const char *, int, int);
 size_t	 text_next(const char *, int *);
+size_t	 text_wrap(const char *, int);
 void	 text_set_ascii(int);
 
 #endif

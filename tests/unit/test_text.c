@@ -86,6 +86,19 @@ test_fit_never_splits(void **state)
 	free(s);
 }
 
+static void
+test_wrap_at_spaces(void **state)
+{
+	const char *s = "the quick brown fox";
+
+	assert_int_equal(text_wrap("", 10), 0);
+	assert_int_equal(text_wrap(s, 10), 9);		/* "the quick" */
+	assert_int_equal(text_wrap(s, 100), strlen(s));
+	assert_int_equal(text_wrap("abcdefghij", 4), 4);	/* hard break */
+	assert_int_equal(text_wrap("テスト テスト", 8), strlen("テスト"));
+	assert_int_equal(text_wrap("テスト", 1), strlen("テ"));
+}
+
 int
 main(void)
 {
@@ -97,6 +110,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_utf8_kept),
 		cmocka_unit_test(test_width_japanese),
 		cmocka_unit_test(test_fit_never_splits),
+		cmocka_unit_test(test_wrap_at_spaces),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
