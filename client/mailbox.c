@@ -28,6 +28,7 @@ struct mailbox_cmd {
 	clist					*folders;
 	clist					*fetched;
 	struct mailimap_mailbox_data_status	*status;
+	struct mailimap_store_att_flags		*store;
 };
 
 /* --------------------------------------------------------- names, headers */
@@ -280,6 +281,15 @@ mailbox_send_fetch(void *arg)
 	return mailimap_fetch(c->imap, c->set, c->fetch, &c->fetched);
 }
 
+/* STORE, as the gate runs it. */
+static int
+mailbox_send_store(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_store(c->imap, c->set, c->store);
+}
+
 /* FETCH through the gate, with room for large replies meanwhile. */
 static enum status
 mailbox_fetch(struct session *s, struct mailbox_cmd *c, const char *doing,
@@ -425,6 +435,32 @@ mailbox_status_all(struct session *s, struct folder *f, size_t n,
 		if (!f[i].noselect)
 			st = mailbox_status_one(s, &c, &f[i], errstr);
 	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* Mark message seq of the open folder as read (STORE +FLAGS \\Seen). */
+enum status
+mailbox_mark_seen(struct session *s, uint32_t seq, char **errstr)
+{
+	struct mailimap_flag_list *fl;
+	struct mailbox_cmd c;
+	mailimap *imap;
+	enum status st;
+
+	if ((st = mailbox_need_folder(s, &imap, errstr)) != ST_OK)
+		return st;
+	memset(&c, 0, sizeof(c));
+	c.imap = imap;
+	if ((fl = mailimap_flag_list_new_empty()) == NULL ||
+	    mailimap_flag_list_add(fl, mailimap_flag_new_seen()) !=
+	    MAILIMAP_NO_ERROR ||
+	    (c.store = mailimap_store_att_flags_new_add_flags_silent(fl)) ==
+	    NULL || (c.set = mailimap_set_new_single(seq)) == NULL)
+		fatalx("mailbox: out of memory");
+	st = mailbox_run(s, mailbox_send_store, &c, _("marking a message "
+	    "as read"), errstr);
+	mailimap_store_att_flags_free(c.store);
+	mailimap_set_free(c.set);
 	return st;
 }
 

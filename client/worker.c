@@ -518,6 +518,11 @@ worker_do_message(struct worker *w, uint32_t seq)
 	}
 	ev->seq = seq;
 	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	/* Reading a message marks it read, as in every mail client. */
+	if (!(mailbox_mark_seen(w->imap, seq, &err) == ST_OK)) {
+		free(err);
+		err = NULL;
+	}
 	worker_post(w, ev);
 }
 

@@ -226,6 +226,13 @@ ix_event(struct screen *s, const struct event *ev)
 	case EV_ENVELOPES:
 		ix_envelopes(ix, ev);
 		break;
+	case EV_MESSAGE:
+		/* The worker marked it read when it fetched it. */
+		if (ev->folder != NULL && strcmp(ev->folder, ix->raw) == 0 &&
+		    ev->seq >= 1 && (int)ev->seq <= ix->exists &&
+		    ix->envs[ev->seq - 1] != NULL)
+			ix->envs[ev->seq - 1]->flags |= MSG_SEEN;
+		break;
 	case EV_ERROR:
 		ix_error(ix);
 		break;

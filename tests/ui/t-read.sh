@@ -12,7 +12,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 18
+tap_plan 19
 
 fill_folder INBOX 200
 fill_folder Intl --intl
@@ -62,6 +62,10 @@ ui_point $? "the pager's title is the subject" \
 # key is \e[4~, which TERM=xterm-256color does not describe.
 ui_keys q
 wait_for "starling: work: INBOX (200 messages)"
+read_row=$(grep -E 'Message 200$' <<<"$PANE")
+[ -n "$read_row" ] && ! grep -qE '^ ?N' <<<"$read_row"
+ui_point $? "reading message 200 marked it read: its row lost the N flag" \
+    "row: $read_row"
 ui_keys g
 wait_re 'Message 1$'
 ui_type $'\eOF'
