@@ -43,6 +43,12 @@ gate_refuse_unverified(const struct gate *g, enum gate_kind kind,
 enum status
 gate_check(const struct gate *g, enum gate_kind kind, char **errstr)
 {
+	if (g->no_secrets) {
+		*errstr = xasprintf(_("refused to send %s to %s: a probe never "
+		    "sends credentials or private commands"), gate_what(kind),
+		    g->where);
+		return ST_NOT_ENCRYPTED;
+	}
 	switch (g->level) {
 	case LEVEL_VERIFIED:
 	case LEVEL_PINNED:

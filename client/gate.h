@@ -27,6 +27,7 @@ struct gate {
 	int			 encrypted;	/* the wire really is TLS */
 	int			 allow_plaintext; /* the explicit override */
 	int			 accepted;	/* the user accepted the cert */
+	int			 no_secrets;	/* a probe: refuse everything */
 	struct transcript	*tr;		/* put in secret mode */
 	const char		*where;		/* "IMAP mail.example.com:143" */
 };

@@ -146,7 +146,7 @@ level_verdict(const struct verdict_facts *f, enum level *out, char **errstr)
 		*out = LEVEL_PINNED;
 		return ST_OK;
 	}
-	if (f->accepted) {
+	if (f->accepted || f->accept_any) {
 		*out = LEVEL_UNVERIFIED;
 		return ST_OK;
 	}

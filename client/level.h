@@ -47,6 +47,7 @@ struct verdict_facts {
 	enum pin_state	 config_pin;		/* tls_pin = */
 	enum pin_state	 stored_pin;		/* the TOFU database */
 	int		 accepted;		/* accepted for this session */
+	int		 accept_any;		/* probe: every cert, no secrets */
 };
 
 const char	*level_name(enum level);	/* "verified" (JSON, stable) */

@@ -32,6 +32,11 @@ session_sync_gate(struct session *s)
 	s->gate.accepted = s->accepted != NULL && s->level == LEVEL_UNVERIFIED;
 	s->gate.tr = s->tr;
 	s->gate.where = s->where;
+	s->gate.no_secrets = s->probe;
+	if (s->probe) {
+		s->gate.allow_plaintext = 0;
+		s->gate.accepted = 0;
+	}
 }
 
 /* A new session for one configured service of an account. */
@@ -109,7 +114,8 @@ session_handshake(struct session *s, char **errstr)
 	p.host = s->url->host;
 	p.port = s->url->port;
 	p.cafile = s->acct->cafile;
-	p.priority = s->acct->tls_priority;
+	p.priority = s->tls_priority ? s->tls_priority : s->acct->tls_priority;
+	p.accept_any = s->probe;
 	p.pin = s->acct->tls_pin;
 	p.accepted = s->accepted;
 	p.timeout = s->acct->timeout;
@@ -239,8 +245,9 @@ session_open(struct session *s, char **errstr)
 	enum status st;
 	char *err = NULL;
 
-	st = wire_connect(s->url->host, s->url->port, s->acct->timeout, s->tr,
-	    &s->wire, &err);
+	session_sync_gate(s);
+	st = wire_connect(s->connect_addr ? s->connect_addr : s->url->host,
+	    s->url->port, s->acct->timeout, s->tr, &s->wire, &err);
 	if (st != ST_OK) {
 		*errstr = xasprintf("%s: %s", s->where, err);
 		free(err);

@@ -41,6 +41,12 @@ struct session {
 	struct gate		 gate;
 	const struct proto	*ops;
 	void			*proto;		/* the protocol's own state */
+	/* Probing: connect to this address (the name stays url->host for
+	 * SNI and RFC 6125), finish the handshake whatever the certificate,
+	 * and never let a secret through the gate. */
+	const char		*connect_addr;
+	int			 probe;
+	const char		*tls_priority;	/* overrides the account's */
 	/* Told the wire as soon as it exists (so it can be aborted). */
 	void			(*on_wire)(void *, struct wire *);
 	void			*on_wire_arg;

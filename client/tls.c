@@ -504,6 +504,7 @@ tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
 	    certs[0].size);
 	f.accepted = p->accepted != NULL &&
 	    strcmp(p->accepted, info->chain[0].sha256) == 0;
+	f.accept_any = p->accept_any;
 	info->trusted = f.problems == 0;
 	info->hostname_ok = f.hostname_ok;
 	info->config_pin = f.config_pin;

@@ -57,6 +57,7 @@ struct tls_params {
 	const char	*pin;		/* tls_pin, or NULL */
 	const char	*accepted;	/* sha256 accepted for this session */
 	unsigned	 timeout;	/* seconds */
+	int		 accept_any;	/* probe: finish even when untrusted */
 };
 
 #define TLS_DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
