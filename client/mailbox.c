@@ -33,6 +33,87 @@ struct mailbox_cmd {
 
 /* --------------------------------------------------------- names, headers */
 
+/* Append UTF-16 units as modified BASE64 (RFC 3501 5.1.3), then "-". */
+static void
+mailbox_utf7_put(const uint16_t *u, size_t n, char *out, size_t *k)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+	uint32_t bits = 0;
+	int nbits = 0;
+	size_t i;
+
+	out[(*k)++] = '&';
+	for (i = 0; i < n; i++) {
+		bits = bits << 16 | u[i];
+		nbits += 16;
+		while (nbits >= 6) {
+			nbits -= 6;
+			out[(*k)++] = b64[bits >> nbits & 63];
+		}
+	}
+	if (nbits > 0)
+		out[(*k)++] = b64[bits << (6 - nbits) & 63];
+	out[(*k)++] = '-';
+}
+
+/* Decode one UTF-8 character; its length, or 0 if invalid. */
+static size_t
+mailbox_utf8_get(const unsigned char *s, uint32_t *cp)
+{
+	size_t n, i;
+
+	n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ?
+	    3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	if (n == 0)
+		return 0;
+	*cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	return n;
+}
+
+/* A UTF-8 folder name as the server spells it (modified UTF-7); NULL if
+ * the name is not valid UTF-8. */
+char *
+mailbox_encode_name(const char *utf8)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t len = strlen(utf8), k = 0, n, nu;
+	char *out = xmalloc(len * 6 + 3);
+	uint16_t *u = xcalloc(len * 2 + 1, sizeof(uint16_t));
+	uint32_t cp;
+
+	while (*s != '\0') {
+		if (*s >= 0x20 && *s < 0x7f) {
+			out[k++] = (char)*s;
+			if (*s++ == '&')
+				out[k++] = '-';
+			continue;
+		}
+		for (nu = 0; *s != '\0' && (*s < 0x20 || *s >= 0x7f); s += n) {
+			if ((n = mailbox_utf8_get(s, &cp)) == 0) {
+				free(u);
+				free(out);
+				return NULL;
+			}
+			if (cp >= 0x10000) {
+				u[nu++] = (uint16_t)(0xd800 + ((cp - 0x10000) >> 10));
+				u[nu++] = (uint16_t)(0xdc00 + ((cp - 0x10000) & 0x3ff));
+			} else
+				u[nu++] = (uint16_t)cp;
+		}
+		mailbox_utf7_put(u, nu, out, &k);
+	}
+	out[k] = '\0';
+	free(u);
+	return out;
+}
+
+
 /* The value of a modified-BASE64 character (RFC 3501 5.1.3), or -1. */
 static int
 mailbox_b64(unsigned char c)

@@ -84,6 +84,7 @@ enum status	mailbox_message(struct session *, uint32_t,
 void		mailbox_message_clear(struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 char		*mailbox_decode_header(const char *);
+char		*mailbox_encode_name(const char *);
 char		*mailbox_decode_name(const char *);
 
 #endif

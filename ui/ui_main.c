@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "mailbox.h"
 #include "screen.h"
 #include "xmalloc.h"
 
@@ -97,6 +98,21 @@ ui_workers(struct app *a)
 	}
 }
 
+/* Open -f FOLDER (UTF-8 as typed; the server gets modified UTF-7). */
+static void
+ui_open_folder(struct app *a, const char *folder)
+{
+	char *raw = mailbox_encode_name(folder);
+
+	if (raw == NULL) {
+		app_message(a, 1, _("the folder name \"%s\" is not valid UTF-8"),
+		    folder);
+		return;
+	}
+	app_push(a, scr_index_new(a, a->account, raw, folder));
+	free(raw);
+}
+
 /* The first screens: accounts, then the folder given with -f. */
 static void
 ui_screens(struct app *a, const struct ui_opts *o)
@@ -109,7 +125,7 @@ ui_screens(struct app *a, const struct ui_opts *o)
 		    (o->folder != NULL && (int)i == a->account))
 			worker_connect(a->workers[i]);
 	if (o->folder != NULL)
-		app_push(a, scr_index_new(a, a->account, o->folder, o->folder));
+		ui_open_folder(a, o->folder);
 }
 
 /* Stop the workers and free everything. */
