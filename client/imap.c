@@ -103,6 +103,29 @@ imap_greeting(struct session *s, mailimap *imap, char **errstr)
 	    errstr);
 }
 
+/* Is any way to log in offered (LOGIN without LOGINDISABLED, or an
+ * AUTH= mechanism)? -1 when the capabilities are not known. */
+static int
+imap_auth_offered(mailimap *imap)
+{
+	struct mailimap_capability_data *caps;
+	struct mailimap_capability *c;
+	clistiter *it;
+
+	if (imap->imap_connection_info == NULL ||
+	    (caps = imap->imap_connection_info->imap_capability) == NULL)
+		return -1;
+	if (!mailimap_has_extension(imap, "LOGINDISABLED"))
+		return 1;
+	for (it = clist_begin(caps->cap_list); it != NULL;
+	    it = clist_next(it)) {
+		c = clist_content(it);
+		if (c->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE)
+			return 1;
+	}
+	return 0;
+}
+
 /* Send STARTTLS (always, advertised or not) and secure the session. */
 static enum status
 imap_starttls(struct session *s, mailimap *imap, char **errstr)
@@ -111,6 +134,7 @@ imap_starttls(struct session *s, mailimap *imap, char **errstr)
 	if (s->starttls_advertised == -1)
 		return session_stream_error(s, _("asking for capabilities"),
 		    errstr);
+	s->plain_auth_offered = imap_auth_offered(imap);
 	return session_upgrade(s, errstr);
 }
 
@@ -135,9 +159,9 @@ imap_open(struct session *s, char **errstr)
 	if (imap_ask_capability(imap) != MAILIMAP_NO_ERROR)
 		return session_stream_error(s, _("asking for capabilities "
 		    "after TLS"), errstr);
+	s->starttls_after_tls = mailimap_has_extension(imap, "STARTTLS");
 	if (s->url->transport == TRANSPORT_IMPLICIT)
-		s->starttls_advertised = mailimap_has_extension(imap,
-		    "STARTTLS");
+		s->starttls_advertised = s->starttls_after_tls;
 	return ST_OK;
 }
 

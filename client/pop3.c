@@ -34,6 +34,25 @@ pop3_has(clist *capa, const char *name)
 	return 0;
 }
 
+/* Is a way to log in offered: USER, or SASL with a mechanism? */
+static int
+pop3_auth_offered(clist *capa)
+{
+	clistiter *it;
+	struct mailpop3_capa *c;
+
+	if (capa == NULL)
+		return -1;
+	for (it = clist_begin(capa); it != NULL; it = clist_next(it)) {
+		c = clist_content(it);
+		if (strcasecmp(c->cap_name, "USER") == 0 ||
+		    (strcasecmp(c->cap_name, "SASL") == 0 &&
+		    c->cap_param != NULL && !clist_isempty(c->cap_param)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Ask CAPA; the list, or NULL (servers need not support CAPA). */
 static clist *
 pop3_ask_capa(mailpop3 *pop3)
@@ -68,6 +87,7 @@ pop3_stls(struct session *s, mailpop3 *pop3, char **errstr)
 		return session_stream_error(s, _("asking for capabilities"),
 		    errstr);
 	s->starttls_advertised = pop3_has(capa, "STLS");
+	s->plain_auth_offered = pop3_auth_offered(capa);
 	if (capa != NULL)
 		mailpop3_capa_resp_free(capa);
 	return session_upgrade(s, errstr);
@@ -97,8 +117,9 @@ pop3_open(struct session *s, char **errstr)
 	if (p->capa == NULL && wire_failed(s->wire))
 		return session_stream_error(s, _("asking for capabilities "
 		    "after TLS"), errstr);
+	s->starttls_after_tls = pop3_has(p->capa, "STLS");
 	if (s->url->transport == TRANSPORT_IMPLICIT)
-		s->starttls_advertised = pop3_has(p->capa, "STLS");
+		s->starttls_advertised = s->starttls_after_tls;
 	return ST_OK;
 }
 

@@ -57,6 +57,8 @@ session_new(const struct account *acct, enum service svc, int allow_plain)
 	    s->url->port);
 	s->tr = transcript_new();
 	s->starttls_advertised = -1;
+	s->plain_auth_offered = -1;
+	s->starttls_after_tls = -1;
 	s->allow_plaintext = acct->allow_plaintext_auth || allow_plain;
 	s->ops = ops[svc];
 	session_sync_gate(s);
@@ -127,7 +129,8 @@ session_handshake(struct session *s, char **errstr)
 		return st;
 	}
 	session_note_tls(s);
-	if (s->url->transport == TRANSPORT_STARTTLS &&
+	/* A probe leaves no trace in the user's downgrade memory. */
+	if (!s->probe && s->url->transport == TRANSPORT_STARTTLS &&
 	    tlsseen_record(s->service, s->url->host, s->url->port, time(NULL),
 	    &err) == -1) {
 		transcript_note(s->tr, "%s", err);
@@ -157,6 +160,7 @@ session_starttls(struct session *s, char **errstr)
 static enum status
 session_injected(struct session *s, size_t pending, char **errstr)
 {
+	s->injected = pending;
 	*errstr = xasprintf(ngettext("%s: %zu byte arrived right after "
 	    "the STARTTLS reply, before encryption began: someone on "
 	    "the path may be injecting responses; connection refused",
@@ -227,7 +231,8 @@ session_no_tls(struct session *s, const char *why, char **errstr)
 {
 	time_t when;
 
-	if (tlsseen_lookup(s->service, s->url->host, s->url->port, &when))
+	if (!s->probe &&
+	    tlsseen_lookup(s->service, s->url->host, s->url->port, &when))
 		return session_downgrade(s, when, why, errstr);
 	free(s->plain_reason);
 	s->plain_reason = xstrdup(why);

@@ -47,6 +47,13 @@ struct session {
 	const char		*connect_addr;
 	int			 probe;
 	const char		*tls_priority;	/* overrides the account's */
+	/* What the server said, for probes (-1: not known): authentication
+	 * offered in the capabilities before TLS, STARTTLS advertised again
+	 * in the capabilities after TLS, and how many bytes arrived right
+	 * behind a positive STARTTLS reply (response injection). */
+	int			 plain_auth_offered;
+	int			 starttls_after_tls;
+	size_t			 injected;
 	/* Told the wire as soon as it exists (so it can be aborted). */
 	void			(*on_wire)(void *, struct wire *);
 	void			*on_wire_arg;

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 #include "proto.h"
@@ -38,6 +39,22 @@ smtp_ehlo(mailsmtp *smtp)
 	return mailesmtp_ehlo_with_ip(smtp, 1);
 }
 
+/* Does the last EHLO reply offer AUTH (any mechanism, also AUTH=)? */
+static int
+smtp_auth_offered(mailsmtp *smtp)
+{
+	const char *p = smtp->response;
+
+	while (p != NULL && *p != '\0') {
+		if (strncasecmp(p, "AUTH", 4) == 0 &&
+		    (p[4] == ' ' || p[4] == '='))
+			return 1;
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
 /* Send STARTTLS (always, advertised or not) and secure the session. */
 static enum status
 smtp_starttls(struct session *s, mailsmtp *smtp, char **errstr)
@@ -48,6 +65,8 @@ smtp_starttls(struct session *s, mailsmtp *smtp, char **errstr)
 		return session_stream_error(s, _("sending EHLO"), errstr);
 	s->starttls_advertised = r == MAILSMTP_NO_ERROR &&
 	    (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
+	s->plain_auth_offered = r == MAILSMTP_NO_ERROR ?
+	    smtp_auth_offered(smtp) : -1;
 	return session_upgrade(s, errstr);
 }
 
@@ -77,9 +96,9 @@ smtp_open(struct session *s, char **errstr)
 		return proto_after_tls_error(s, _("the server rejected EHLO"),
 		    errstr);
 	}
+	s->starttls_after_tls = (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
 	if (s->url->transport == TRANSPORT_IMPLICIT)
-		s->starttls_advertised =
-		    (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0;
+		s->starttls_advertised = s->starttls_after_tls;
 	return ST_OK;
 }
 

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,25 +288,79 @@ host_is_ip(const char *host)
 	    inet_pton(AF_INET6, host, buf) == 1;
 }
 
+/*
+ * Trust credentials, loaded once per cafile for the whole process (the
+ * system store alone takes about 10 ms to load; a probe does hundreds of
+ * handshakes). GnuTLS credentials may be shared by sessions once set up.
+ */
+struct cred_cache {
+	char					*cafile;	/* NULL: none */
+	gnutls_certificate_credentials_t	 cred;
+};
+
+static struct cred_cache	*cred_cache;
+static size_t			 cred_ncache;
+static pthread_mutex_t		 cred_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Is this cache entry for cafile (NULL matches NULL)? */
+static int
+cred_match(const struct cred_cache *c, const char *cafile)
+{
+	if (c->cafile == NULL || cafile == NULL)
+		return c->cafile == cafile;
+	return strcmp(c->cafile, cafile) == 0;
+}
+
+/* Load the system trust store plus cafile into new credentials. */
+static enum status
+cred_load(const char *cafile, gnutls_certificate_credentials_t *out,
+    char **errstr)
+{
+	gnutls_certificate_credentials_t cred;
+	int r;
+
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		fatalx("gnutls_certificate_allocate_credentials");
+	gnutls_certificate_set_x509_system_trust(cred);
+	if (cafile != NULL) {
+		r = gnutls_certificate_set_x509_trust_file(cred, cafile,
+		    GNUTLS_X509_FMT_PEM);
+		if (r <= 0) {
+			*errstr = xasprintf(_("cafile %s holds no usable "
+			    "certificate: %s"), cafile, r < 0 ?
+			    gnutls_strerror(r) : _("none found"));
+			gnutls_certificate_free_credentials(cred);
+			return ST_USAGE;
+		}
+	}
+	*out = cred;
+	return ST_OK;
+}
+
 /* Credentials: the system trust store plus the account's cafile. */
 static enum status
 tls_creds(struct tls *t, const struct tls_params *p, char **errstr)
 {
-	int r;
+	enum status st = ST_OK;
+	size_t i;
 
-	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
-		fatalx("gnutls_certificate_allocate_credentials");
-	gnutls_certificate_set_x509_system_trust(t->cred);
-	if (p->cafile == NULL)
-		return ST_OK;
-	r = gnutls_certificate_set_x509_trust_file(t->cred, p->cafile,
-	    GNUTLS_X509_FMT_PEM);
-	if (r <= 0) {
-		*errstr = xasprintf(_("cafile %s holds no usable certificate: %s"),
-		    p->cafile, r < 0 ? gnutls_strerror(r) : _("none found"));
-		return ST_USAGE;
-	}
-	return ST_OK;
+	pthread_mutex_lock(&cred_lock);
+	for (i = 0; i < cred_ncache; i++)
+		if (cred_match(&cred_cache[i], p->cafile))
+			break;
+	if (i == cred_ncache) {
+		st = cred_load(p->cafile, &t->cred, errstr);
+		if (st == ST_OK) {
+			cred_cache = xreallocarray(cred_cache, cred_ncache + 1,
+			    sizeof(*cred_cache));
+			cred_cache[cred_ncache].cafile = p->cafile ?
+			    xstrdup(p->cafile) : NULL;
+			cred_cache[cred_ncache++].cred = t->cred;
+		}
+	} else
+		t->cred = cred_cache[i].cred;
+	pthread_mutex_unlock(&cred_lock);
+	return st;
 }
 
 /* Set up the session: priorities, SNI, credentials, socket, timeout. */
@@ -349,6 +404,8 @@ tls_session_facts(struct tls *t, struct tls_info *info)
 	snprintf(info->cipher, sizeof(info->cipher), "%s", s ? s : "?");
 	s = gnutls_group_get_name(gnutls_group_get(t->session));
 	snprintf(info->group, sizeof(info->group), "%s", s ? s : "");
+	info->ocsp_stapled = gnutls_ocsp_status_request_is_checked(t->session,
+	    GNUTLS_OCSP_SR_IS_AVAIL) != 0;
 }
 
 /* Describe every certificate the server sent, in its order. */
@@ -506,6 +563,7 @@ tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
 	    strcmp(p->accepted, info->chain[0].sha256) == 0;
 	f.accept_any = p->accept_any;
 	info->trusted = f.problems == 0;
+	info->problems = f.problems;
 	info->hostname_ok = f.hostname_ok;
 	info->config_pin = f.config_pin;
 	info->stored_pin = f.stored_pin;
@@ -585,6 +643,7 @@ tls_handshake(int fd, const struct tls_params *p, struct tls **out,
 
 	*out = NULL;
 	*level = LEVEL_NONE;
+	info->attempted = 1;
 	t->fd = fd;
 	t->timeout = p->timeout;
 	if ((st = tls_setup(t, p, errstr)) != ST_OK ||
@@ -602,6 +661,50 @@ tls_handshake(int fd, const struct tls_params *p, struct tls **out,
 	}
 	*out = t;
 	return ST_OK;
+}
+
+/* can_offer's transport: note that a ClientHello went out. */
+static ssize_t
+can_offer_push(gnutls_transport_ptr_t p, const void *data, size_t len)
+{
+	*(int *)p = 1;
+	return (ssize_t)len;
+}
+
+/* can_offer's transport: nothing ever comes back. */
+static ssize_t
+can_offer_pull(gnutls_transport_ptr_t p, void *data, size_t len)
+{
+	errno = EAGAIN;
+	return -1;
+}
+
+/*
+ * Can this GnuTLS build send a ClientHello with this priority string?
+ * (A probe says "not testable here" for a TLS version it cannot offer,
+ * never "refused".) Nothing touches the network.
+ */
+int
+tls_can_offer(const char *priority)
+{
+	gnutls_session_t session;
+	gnutls_certificate_credentials_t cred;
+	int sent = 0;
+
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		fatalx("gnutls_certificate_allocate_credentials");
+	if (gnutls_init(&session, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0)
+		fatalx("gnutls_init");
+	if (gnutls_priority_set_direct(session, priority, NULL) == 0) {
+		gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+		gnutls_transport_set_ptr(session, &sent);
+		gnutls_transport_set_push_function(session, can_offer_push);
+		gnutls_transport_set_pull_function(session, can_offer_pull);
+		(void)gnutls_handshake(session);
+	}
+	gnutls_deinit(session);
+	gnutls_certificate_free_credentials(cred);
+	return sent;
 }
 
 /* Note a GnuTLS error for tls_error(). */
@@ -671,7 +774,6 @@ tls_free(struct tls *t)
 		return;
 	if (t->session != NULL)
 		gnutls_deinit(t->session);
-	if (t->cred != NULL)
-		gnutls_certificate_free_credentials(t->cred);
+	/* t->cred belongs to the cache. */
 	free(t);
 }

@@ -7,7 +7,9 @@
  * cafile), with *errstr set to a newly allocated, translated sentence. The
  * tls_info is filled as far as the handshake got, also on failure.
  * tls_recv()/tls_send() return the byte count, 0 at end of stream, or -1
- * with tls_error() describing the failure. */
+ * with tls_error() describing the failure. tls_can_offer() is local and
+ * never fails: 1 if this GnuTLS sends a ClientHello with that priority
+ * string, else 0. */
 #ifndef STARLING_TLS_H
 #define STARLING_TLS_H
 
@@ -35,6 +37,7 @@ struct tls_cert {
 };
 
 struct tls_info {
+	int		 attempted;	/* a handshake was started */
 	int		 done;		/* the handshake completed */
 	char		 version[16];	/* "TLS1.3" */
 	char		 cipher[64];	/* "TLS_AES_256_GCM_SHA384" */
@@ -42,11 +45,13 @@ struct tls_info {
 	struct tls_cert	*chain;		/* [0] is the server's own */
 	size_t		 nchain;
 	int		 trusted;	/* the chain verifies to a trust anchor */
+	unsigned	 problems;	/* enum cert_problem bits, 0 if trusted */
 	int		 hostname_ok;
 	char		**errors;	/* reasons in words, translated */
 	size_t		 nerrors;
 	enum pin_state	 config_pin;
 	enum pin_state	 stored_pin;
+	int		 ocsp_stapled;	/* the server sent an OCSP response */
 };
 
 struct tls_params {
@@ -77,5 +82,6 @@ int		 tls_cert_from_der(const void *, size_t, struct tls_cert *);
 void		 tls_cert_clear(struct tls_cert *);
 void		 tls_cert_copy(struct tls_cert *, const struct tls_cert *);
 void		 tls_info_copy(struct tls_info *, const struct tls_info *);
+int		 tls_can_offer(const char *);
 
 #endif

@@ -6,6 +6,7 @@
 #define STARLING_CMD_H
 
 int	cmd_check(int, char **);
+int	cmd_probe(int, char **);
 int	ui_main(int, char **);
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 

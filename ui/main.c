@@ -31,6 +31,8 @@ usage(FILE *f)
 	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER]\n"
 	    "       starling check [--config FILE] [--json] [--transcript] "
 	    "[--allow-plaintext-auth] ACCOUNT\n"
+	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
+	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
 	    "       starling --help | --version\n"));
 }
 
@@ -65,8 +67,10 @@ main(int argc, char **argv)
 		printf("starling %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if (argc > 1 && (strcmp(argv[1], "probe") == 0 ||
-	    strcmp(argv[1], "send") == 0 || strcmp(argv[1], "fetch") == 0))
+	if (argc > 1 && strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
+	    strcmp(argv[1], "fetch") == 0))
 		return not_yet(argv[1]);
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd_error(_("unknown command \"%s\""), argv[1]);

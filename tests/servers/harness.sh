@@ -667,3 +667,113 @@ expect_output_lacks() {
     tap_result "$([ -z "$found" ]; echo $?)" "$desc" \
         "$(echo "found:$found"; starling_diag)"
 }
+
+# ======================================================================
+# Probe extras (used by tests/servers/t-probe*.sh and bench/probe.sh; only
+# started by harness_start_probe_extras, after harness_start): two more
+# Dovecot "tls" instances with the same certificates per address, each
+# limited to one TLS version:
+#   "tls12" TLS 1.2 only: $TLS12_IMAP_PORT (STARTTLS) $TLS12_IMAPS_PORT
+#           (Dovecot 2.3 has no ssl_max_protocol: OpenSSL's own config,
+#           MaxProtocol = TLSv1.2, through import_environment)
+#   "tls13" TLS 1.3 only: $TLS13_IMAP_PORT (STARTTLS) $TLS13_IMAPS_PORT
+#           (ssl_min_protocol = TLSv1.3)
+# Logs: $TLS12_DOVECOT_LOG, $TLS13_DOVECOT_LOG.  They are stopped at exit
+# before the harness's own servers, also by a watchdog of their own.
+# ======================================================================
+PROBE_EXTRAS=()
+
+# _probe_extra_conf NAME: a Dovecot config for NAME (tls12 or tls13) made by
+# _dovecot_conf with this instance's ports, then NAME's version limit.
+_probe_extra_conf() {
+    local n=$1 d=$H/dovecot-$1 pi ps
+    pi=${n^^}_IMAP_PORT ps=${n^^}_IMAPS_PORT
+    local imap=${!pi} imaps=${!ps}
+    # (assignments before a function call last for that call only)
+    IMAP_PORT=$imap IMAPS_PORT=$imaps POP3_PORT=0 POP3S_PORT=0 \
+        _dovecot_conf "dovecot-$n" yes
+    # no POP3 here: protocols imap only, the pop3 listeners off
+    sed -i 's/^protocols = imap pop3$/protocols = imap/' "$d/dovecot.conf"
+    if [ "$n" = tls13 ]; then
+        echo "ssl_min_protocol = TLSv1.3" >>"$d/dovecot.conf"
+        return
+    fi
+    cat >"$d/openssl.cnf" <<EOC
+openssl_conf = probe_extra
+[probe_extra]
+ssl_conf = probe_extra_ssl
+[probe_extra_ssl]
+system_default = probe_extra_tls
+[probe_extra_tls]
+MinProtocol = TLSv1.2
+MaxProtocol = TLSv1.2
+EOC
+    echo "import_environment = TZ OPENSSL_CONF=$d/openssl.cnf" >>"$d/dovecot.conf"
+}
+
+# _probe_extras_pids: the master pids of the extra Dovecots now running.
+_probe_extras_pids() {
+    local n f
+    for n in "${PROBE_EXTRAS[@]}"; do
+        f=$H/dovecot-$n/run/master.pid
+        [ -f "$f" ] && tr -dc 0-9 <"$f" && echo
+    done
+}
+
+# _probe_extras_kill PID...: stop those Dovecots, and wait for them.
+_probe_extras_kill() {
+    local pid
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
+    for pid in "$@"; do
+        _wait_gone "$pid" 15 || kill -KILL "$pid" 2>/dev/null
+    done
+}
+
+# _probe_extras_stop: stop the extra Dovecots (an EXIT trap step).
+_probe_extras_stop() {
+    [ -n "${H:-}" ] && [ -d "$H" ] || return 0
+    # shellcheck disable=SC2046
+    _probe_extras_kill $(_probe_extras_pids)
+    PROBE_EXTRAS=()
+    [ -n "${PROBE_EXTRAS_WATCHDOG:-}" ] && kill "$PROBE_EXTRAS_WATCHDOG" 2>/dev/null
+    PROBE_EXTRAS_WATCHDOG=
+}
+
+# _probe_extras_try: pick ports, write the configs, start, wait; 1 on failure.
+_probe_extras_try() {
+    local n out=$H/probe-extras.out hp=() a
+    # shellcheck disable=SC2046
+    set -- $(_free_ports 4)
+    export TLS12_IMAP_PORT=$1 TLS12_IMAPS_PORT=$2 TLS13_IMAP_PORT=$3 \
+        TLS13_IMAPS_PORT=$4 TLS12_DOVECOT_LOG=$H/dovecot-tls12.log \
+        TLS13_DOVECOT_LOG=$H/dovecot-tls13.log
+    for n in tls12 tls13; do
+        _probe_extra_conf "$n"
+        : >"$H/dovecot-$n.log"
+        dovecot -c "$H/dovecot-$n/dovecot.conf" >"$out" 2>&1 \
+            || { echo "dovecot ($n) did not start" >>"$out"; return 1; }
+        PROBE_EXTRAS+=("$n")
+    done
+    for a in 127.0.0.1 "$WRONGNAME_HOST" "$EXPIRED_HOST" "$UNKNOWNCA_HOST"; do
+        hp+=("$a:$1" "$a:$2" "$a:$3" "$a:$4")
+    done
+    wait_ports 20 "${hp[@]}" >"$out" 2>&1
+}
+
+# harness_start_probe_extras: start the TLS 1.2-only and TLS 1.3-only
+# Dovecots (after harness_start); bails out when they cannot start.
+harness_start_probe_extras() {
+    local try parent=$$ pids
+    trap '_probe_extras_stop; harness_stop' EXIT
+    for try in 1 2 3; do
+        _probe_extras_try && break
+        _probe_extras_stop
+        [ "$try" -eq 3 ] && harness_fail "$(cat "$H/probe-extras.out")"
+    done
+    pids=$(_probe_extras_pids)
+    # shellcheck disable=SC2086
+    ( trap '' INT HUP
+      while _alive "$parent"; do sleep 1; done
+      _probe_extras_kill $pids ) >/dev/null 2>&1 </dev/null &
+    PROBE_EXTRAS_WATCHDOG=$!
+}
