@@ -96,6 +96,7 @@ check_load(const struct check_opts *o, struct config **cfg,
 
 	if (config_load(o->config ? o->config : path, cfg, &err) == -1) {
 		cmd_error("%s", err);
+		cmd_config_hint(o->config ? o->config : path);
 		free(err);
 		free(path);
 		return -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "i18n.h"
@@ -22,6 +23,23 @@ cmd_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* When the configuration file does not exist, show how to write one. */
+void
+cmd_config_hint(const char *path)
+{
+	if (path == NULL || access(path, F_OK) == 0)
+		return;
+	fprintf(stderr, _("Create it with one [section] per account, for "
+	    "example:\n\n"
+	    "[work]\n"
+	    "imap = imaps://mail.example.com\n"
+	    "smtp = smtp://mail.example.com:587\n"
+	    "user = alice\n"
+	    "password_cmd = pass show mail/work\n\n"
+	    "then run: chmod 600 %s\n"
+	    "See starling(1) and the README for every setting.\n"), path);
 }
 
 /* The usage text. */

@@ -163,6 +163,7 @@ ui_main(int argc, char **argv)
 	path = o.config ? xstrdup(o.config) : config_default_path();
 	if (config_load(path, &a.cfg, &err) == -1) {
 		cmd_error("%s", err);
+		cmd_config_hint(path);
 		free(err);
 		free(path);
 		return 1;
