@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "pins.h"
 #include "tls.h"
+#include "transcript.h"
 #include "xmalloc.h"
 
 struct tls {
@@ -119,7 +120,8 @@ cert_dn(gnutls_x509_crt_t crt, int issuer)
 	    gnutls_x509_crt_get_dn3(crt, &d, 0);
 	if (r < 0)
 		return xstrdup("");
-	s = xstrndup((char *)d.data, d.size);
+	/* Certificate text is attacker-controlled: no control characters. */
+	s = transcript_sanitize((char *)d.data, d.size);
 	gnutls_free(d.data);
 	return s;
 }
@@ -142,7 +144,7 @@ static void
 cert_add_san(struct tls_cert *c, const char *name)
 {
 	c->san = xreallocarray(c->san, c->nsan + 1, sizeof(char *));
-	c->san[c->nsan++] = xstrdup(name);
+	c->san[c->nsan++] = transcript_sanitize(name, strlen(name));
 }
 
 /* The DNS names and IP addresses of the subjectAltName extension. */
