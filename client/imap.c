@@ -169,15 +169,18 @@ imap_open(struct session *s, char **errstr)
 static enum status
 imap_login_result(struct session *s, mailimap *imap, int r, char **errstr)
 {
+	char *words;
+
 	switch (r) {
 	case MAILIMAP_NO_ERROR:
 		return ST_OK;
 	case MAILIMAP_ERROR_STREAM:
 		return session_stream_error(s, _("logging in"), errstr);
 	case MAILIMAP_ERROR_LOGIN:
+		words = session_server_words(imap->imap_response, "NO");
 		*errstr = xasprintf(_("%s rejected the user name or password "
-		    "(%s)"), s->where, imap->imap_response ?
-		    imap->imap_response : "NO");
+		    "(%s)"), s->where, words);
+		free(words);
 		return ST_AUTH_REJECTED;
 	}
 	*errstr = xasprintf(_("%s: login failed (libetpan error %d)"),

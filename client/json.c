@@ -115,6 +115,10 @@ json_quote(struct json *j, const char *str)
 		} else if (*s < 0x20 || *s == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\u%04x", *s++);
 			json_puts(j, esc);
+		} else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0) {
+			snprintf(esc, sizeof(esc), "\\u%04x", s[1]);
+			json_puts(j, esc);
+			s += 2;
 		} else if ((n = utf8_len(s)) == 0) {
 			json_puts(j, "\\ufffd");
 			s++;

@@ -85,6 +85,8 @@ append_chain_problems(char **list, const struct verdict_facts *f)
 		append_reason(list, _("its signature does not verify"));
 	if (f->problems & CERT_INSECURE_ALGORITHM)
 		append_reason(list, _("it is signed with an insecure algorithm"));
+	if (f->problems & CERT_WRONG_PURPOSE)
+		append_reason(list, _("it is not a certificate for TLS servers"));
 	if (f->problems & CERT_OTHER)
 		append_reason(list, _("it failed verification"));
 }
@@ -126,6 +128,9 @@ level_verdict(const struct verdict_facts *f, enum level *out, char **errstr)
 		return verdict_fail(errstr, xasprintf(_("the server negotiated %s; "
 		    "starling requires TLS 1.2 or newer"),
 		    f->tls_version ? f->tls_version : "?"));
+	if (f->null_cipher != NULL)
+		return verdict_fail(errstr, xasprintf(_("the negotiated cipher "
+		    "suite %s does not encrypt"), f->null_cipher));
 	if (f->weak_key != NULL)
 		return verdict_fail(errstr, xasprintf(_("the server's key is "
 		    "too weak (%s): starling requires RSA keys of at least 2048 "

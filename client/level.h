@@ -32,6 +32,7 @@ enum cert_problem {
 	CERT_BAD_SIGNATURE	= 1 << 4,
 	CERT_INSECURE_ALGORITHM	= 1 << 5,
 	CERT_OTHER		= 1 << 6,
+	CERT_WRONG_PURPOSE	= 1 << 7,	/* not for TLS servers (EKU) */
 };
 
 /* What verification found out; filled by tls.c, judged by level.c. */
@@ -39,6 +40,7 @@ struct verdict_facts {
 	int		 tls_version_ok;	/* negotiated TLS >= 1.2 */
 	const char	*tls_version;		/* "TLS1.3", for messages */
 	const char	*weak_key;		/* "RSA 1024" when too weak */
+	const char	*null_cipher;		/* a suite that does not encrypt */
 	unsigned	 problems;		/* enum cert_problem bits */
 	int		 hostname_ok;
 	const char	*host;			/* the configured host */

@@ -18,6 +18,14 @@
 /* The largest reply accepted while fetching envelopes or a message. */
 #define MAILBOX_MAX_REPLY	((size_t)64 * 1024 * 1024)
 
+/* Envelopes: libetpan's parsed form is ~40 times the bytes received,
+ * so a list reply gets 16 KiB per message and no more. */
+#define MAILBOX_ENVELOPE_BYTES	((size_t)16 * 1024)
+
+/* STATUS is asked for at most this many folders (each is one round
+ * trip within the timeout); the rest show no counts. */
+#define MAILBOX_MAX_STATUS	500
+
 /* One IMAP command's arguments and results, handed through the gate. */
 struct mailbox_cmd {
 	mailimap				*imap;
@@ -293,6 +301,7 @@ static enum status
 mailbox_result(struct session *s, int r, const char *doing, char **errstr)
 {
 	const char *resp = ((mailimap *)s->proto)->imap_response;
+	char *words;
 
 	if (r == MAILIMAP_NO_ERROR)
 		return ST_OK;
@@ -302,11 +311,13 @@ mailbox_result(struct session *s, int r, const char *doing, char **errstr)
 		/* TRANSLATORS: "IMAP host:143: opening folder X: ..." */
 		*errstr = xasprintf(_("%s: %s: the server's reply is not "
 		    "valid IMAP"), s->where, doing);
-	else if (resp != NULL && *resp != '\0')
+	else if (resp != NULL && *resp != '\0') {
+		words = session_server_words(resp, "");
 		/* TRANSLATORS: the last %s is the server's own words. */
 		*errstr = xasprintf(_("%s: %s: the server said: %s"),
-		    s->where, doing, resp);
-	else
+		    s->where, doing, words);
+		free(words);
+	} else
 		*errstr = xasprintf(_("%s: %s: the server refused"), s->where,
 		    doing);
 	return ST_NETWORK;
@@ -373,12 +384,12 @@ mailbox_send_store(void *arg)
 
 /* FETCH through the gate, with room for large replies meanwhile. */
 static enum status
-mailbox_fetch(struct session *s, struct mailbox_cmd *c, const char *doing,
-    char **errstr)
+mailbox_fetch(struct session *s, struct mailbox_cmd *c, size_t limit,
+    const char *doing, char **errstr)
 {
 	enum status st;
 
-	wire_set_limit(s->wire, MAILBOX_MAX_REPLY);
+	wire_set_limit(s->wire, limit);
 	st = mailbox_run(s, mailbox_send_fetch, c, doing, errstr);
 	wire_set_limit(s->wire, 0);
 	return st;
@@ -512,7 +523,7 @@ mailbox_status_all(struct session *s, struct folder *f, size_t n,
 	    mailimap_status_att_list_add(c.atts,
 	    MAILIMAP_STATUS_ATT_UNSEEN) != MAILIMAP_NO_ERROR)
 		fatalx("mailbox: out of memory");
-	for (i = 0; i < n && st == ST_OK; i++)
+	for (i = 0; i < n && i < MAILBOX_MAX_STATUS && st == ST_OK; i++)
 		if (!f[i].noselect)
 			st = mailbox_status_one(s, &c, &f[i], errstr);
 	mailbox_cmd_clear(&c);
@@ -899,7 +910,9 @@ mailbox_envelopes(struct session *s, uint32_t first, uint32_t last,
 	if ((c.set = mailimap_set_new_interval(first, last)) == NULL)
 		fatalx("mailbox: out of memory");
 	c.fetch = mailbox_envelope_atts();
-	st = mailbox_fetch(s, &c, _("fetching the message list"), errstr);
+	st = mailbox_fetch(s, &c, (size_t)(last - first + 1) *
+	    MAILBOX_ENVELOPE_BYTES + 65536, _("fetching the message list"),
+	    errstr);
 	if (st == ST_OK)
 		*out = mailbox_envelopes_from(c.fetched, first, last, n);
 	mailbox_cmd_clear(&c);
@@ -1205,7 +1218,7 @@ mailbox_fetch_body(struct session *s, struct mailbox_cmd *c, uint32_t seq,
 	    (c->fetch = mailimap_fetch_type_new_fetch_att(att)) == NULL)
 		fatalx("mailbox: out of memory");
 	doing = xasprintf(_("fetching message %u"), seq);
-	st = mailbox_fetch(s, c, doing, errstr);
+	st = mailbox_fetch(s, c, MAILBOX_MAX_REPLY, doing, errstr);
 	if (st == ST_OK && mailbox_body_of(c->fetched, seq) == NULL) {
 		*errstr = xasprintf(_("%s: %s: the server sent no such "
 		    "message"), s->where, doing);

@@ -129,6 +129,7 @@ pop3_login(struct session *s, const char *user, const char *pass,
     char **errstr)
 {
 	struct pop3 *p = s->proto;
+	char *words;
 	int r;
 
 	r = mailpop3_user(p->pop3, user);
@@ -138,8 +139,10 @@ pop3_login(struct session *s, const char *user, const char *pass,
 		return ST_OK;
 	if (r == MAILPOP3_ERROR_STREAM || wire_failed(s->wire))
 		return session_stream_error(s, _("logging in"), errstr);
+	words = session_server_words(p->pop3->pop3_response, "-ERR");
 	*errstr = xasprintf(_("%s rejected the user name or password (%s)"),
-	    s->where, p->pop3->pop3_response ? p->pop3->pop3_response : "-ERR");
+	    s->where, words);
+	free(words);
 	return ST_AUTH_REJECTED;
 }
 

@@ -112,7 +112,8 @@ secret_from_cmd(const char *cmd, unsigned timeout, char **out, char **errstr)
 		*errstr = xstrdup(_("password_cmd printed no password"));
 	else {
 		*out = xstrdup(buf);
-		xfree_secret(buf);
+		xwipe(buf, SECRET_MAX + 1);
+		free(buf);
 		return 0;
 	}
 	xwipe(buf, SECRET_MAX);

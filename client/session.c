@@ -22,6 +22,15 @@ auth_result_name(enum auth_result a)
 	return auth_names[a];
 }
 
+/* A server's own words, safe to show: sanitised, at most 200 bytes. */
+char *
+session_server_words(const char *text, const char *fallback)
+{
+	if (text == NULL || *text == '\0')
+		text = fallback;
+	return transcript_sanitize(text, strnlen(text, 200));
+}
+
 /* Keep the gate's view in step with the session. */
 static void
 session_sync_gate(struct session *s)

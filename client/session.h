@@ -85,5 +85,6 @@ enum status	 session_login(struct session *, const char *, const char *,
 enum status	 session_stream_error(struct session *, const char *,
 		     char **);
 const char	*auth_result_name(enum auth_result);
+char		*session_server_words(const char *, const char *);
 
 #endif

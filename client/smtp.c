@@ -109,6 +109,7 @@ smtp_login(struct session *s, const char *user, const char *pass,
 {
 	mailsmtp *smtp = s->proto;
 	const char *mech;
+	char *words;
 	int r;
 
 	if (smtp->auth & MAILSMTP_AUTH_PLAIN)
@@ -126,8 +127,10 @@ smtp_login(struct session *s, const char *user, const char *pass,
 		return ST_OK;
 	if (r == MAILSMTP_ERROR_STREAM || wire_failed(s->wire))
 		return session_stream_error(s, _("logging in"), errstr);
+	words = session_server_words(smtp->response, "535");
 	*errstr = xasprintf(_("%s rejected the user name or password (%s)"),
-	    s->where, smtp->response ? smtp->response : "535");
+	    s->where, words);
+	free(words);
 	return ST_AUTH_REJECTED;
 }
 

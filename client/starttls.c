@@ -32,7 +32,8 @@ reply_imap(const char *line)
 	const char *p = line + strlen(STARTTLS_IMAP_TAG " ");
 
 	if (starts_word(line, "*"))
-		return starts_word(line + 2, "BYE") ? STLS_REFUSED : STLS_MORE;
+		return line[1] == ' ' && starts_word(line + 2, "BYE") ?
+		    STLS_REFUSED : STLS_MORE;
 	if (strncmp(line, STARTTLS_IMAP_TAG " ", strlen(STARTTLS_IMAP_TAG " ")))
 		return STLS_GARBLED;	/* includes "+ " continuations */
 	if (starts_word(p, "OK"))

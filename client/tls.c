@@ -410,6 +410,18 @@ tls_session_facts(struct tls *t, struct tls_info *info)
 	    GNUTLS_OCSP_SR_IS_AVAIL) != 0;
 }
 
+/* Verify the chain (not the name) and that it is meant for TLS servers. */
+static int
+tls_verify_chain(struct tls *t, unsigned *status)
+{
+	gnutls_typed_vdata_st purpose;
+
+	memset(&purpose, 0, sizeof(purpose));
+	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
+	purpose.data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
+	return gnutls_certificate_verify_peers(t->session, &purpose, 1, status);
+}
+
 /* Describe every certificate the server sent, in its order. */
 static const gnutls_datum_t *
 tls_chain(struct tls *t, struct tls_info *info)
@@ -425,6 +437,8 @@ tls_chain(struct tls *t, struct tls_info *info)
 		if (tls_cert_from_der(certs[i].data, certs[i].size,
 		    &info->chain[info->nchain]) == 0)
 			info->nchain++;
+		else if (i == 0)
+			return NULL;	/* the server's own must parse */
 	return info->nchain ? certs : NULL;
 }
 
@@ -446,6 +460,8 @@ tls_problems(unsigned status)
 		p |= CERT_BAD_SIGNATURE;
 	if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
 		p |= CERT_INSECURE_ALGORITHM;
+	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+		p |= CERT_WRONG_PURPOSE;
 	if (status != 0 && p == 0)
 		p |= CERT_OTHER;
 	return p;
@@ -549,7 +565,9 @@ tls_verify(struct tls *t, const struct tls_params *p, struct tls_info *info,
 	}
 	if (tls_key_weak(&certs[0]))
 		f.weak_key = info->chain[0].key;
-	if (gnutls_certificate_verify_peers2(t->session, &status) < 0)
+	if (gnutls_cipher_get(t->session) == GNUTLS_CIPHER_NULL)
+		f.null_cipher = info->cipher;
+	if (tls_verify_chain(t, &status) < 0)
 		status = GNUTLS_CERT_INVALID;
 	f.problems = tls_problems(status);
 	f.hostname_ok = tls_hostname_ok(&certs[0], p->host);
@@ -748,7 +766,13 @@ tls_send(struct tls *t, const void *buf, size_t len)
 
 	do {
 		r = gnutls_record_send(t->session, buf, len);
-	} while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+	} while (r == GNUTLS_E_INTERRUPTED);
+	/* A blocking socket with a send timeout says AGAIN when it expired. */
+	if (r == GNUTLS_E_AGAIN) {
+		snprintf(t->error, sizeof(t->error), "%s",
+		    _("the server stopped reading what we send"));
+		return -1;
+	}
 	if (r < 0)
 		return tls_fail(t, (int)r);
 	return r;

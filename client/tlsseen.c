@@ -1,7 +1,10 @@
 /* tlsseen.c: remember which servers did STARTTLS, to notice stripping. */
 #include "build-config.h"
 
+#include <sys/file.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +76,57 @@ tlsseen_copy_others(const char *path, FILE *out, enum service svc,
 	fclose(in);
 }
 
+static int tlsseen_rewrite(const char *, enum service, const char *,
+    unsigned, time_t, char **);
+
+/* Take the writers' lock (other threads, other starling processes). */
+static int
+tlsseen_lock(const char *path)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(lock);
+	if (fd == -1)
+		return -1;
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 /* Remember that service host:port negotiated TLS at time when. */
 int
 tlsseen_record(enum service svc, const char *host, unsigned port,
     time_t when, char **errstr)
 {
-	char *path = tlsseen_path(), *tmp = NULL;
+	char *path = tlsseen_path();
+	int lock, r;
+
+	if (xdg_mkparent(path, errstr) == -1) {
+		free(path);
+		return -1;
+	}
+	/* Without the lock entries can be lost; with it none are. */
+	lock = tlsseen_lock(path);
+	r = tlsseen_rewrite(path, svc, host, port, when, errstr);
+	if (lock != -1)
+		close(lock);
+	free(path);
+	return r;
+}
+
+/* Rewrite the file with this entry updated (read, copy, rename). */
+static int
+tlsseen_rewrite(const char *path, enum service svc, const char *host,
+    unsigned port, time_t when, char **errstr)
+{
+	char *tmp;
 	FILE *out;
 	int fd;
 
-	if (xdg_mkparent(path, errstr) == -1)
-		goto fail;
 	tmp = xasprintf("%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1 || (out = fdopen(fd, "w")) == NULL) {
 		*errstr = xasprintf(_("cannot write %s: %s"), tmp,
@@ -100,10 +143,8 @@ tlsseen_record(enum service svc, const char *host, unsigned port,
 		goto fail;
 	}
 	free(tmp);
-	free(path);
 	return 0;
 fail:
 	free(tmp);
-	free(path);
 	return -1;
 }

@@ -420,6 +420,8 @@ partial_append(struct partial *p, const char *b, size_t n)
 {
 	char *nb;
 
+	if (n == 0)
+		return;
 	if (p->len + n > p->cap) {
 		p->cap = p->len + n + 256;
 		nb = xmalloc(p->cap);

@@ -54,12 +54,11 @@ struct worker {
 	char			*pw_answer;
 	/* Decisions the user made for this session. */
 	int			 allow_plain;
-	char			*accepted;
+	char			*accepted[SERVICE_COUNT];
 	struct svc_view		 views[SERVICE_COUNT];
 	struct wire		*active;	/* for worker_cancel() */
 	/* Worker thread only. */
 	struct session		*imap;
-	char			*password;	/* typed at the prompt */
 	char			*selected;
 };
 
@@ -232,7 +231,7 @@ worker_session(struct worker *w, enum service svc)
 
 	pthread_mutex_lock(&w->lock);
 	s->allow_plaintext = s->allow_plaintext || w->allow_plain;
-	s->accepted = w->accepted ? xstrdup(w->accepted) : NULL;
+	s->accepted = w->accepted[svc] ? xstrdup(w->accepted[svc]) : NULL;
 	pthread_mutex_unlock(&w->lock);
 	s->on_wire = worker_on_wire;
 	s->on_wire_arg = w;
@@ -271,18 +270,14 @@ static int
 worker_get_password(struct worker *w, struct session *s, char **pass,
     char **err)
 {
-	if (w->password != NULL) {
-		*pass = xstrdup(w->password);
-		return 0;
-	}
 	if (w->acct->password_cmd != NULL)
 		return secret_from_cmd(w->acct->password_cmd, w->acct->timeout,
 		    pass, err);
+	/* A typed password is used once and wiped (DESIGN.md "Memory"). */
 	if ((*pass = worker_ask_password(w, s)) == NULL) {
 		*err = xstrdup(_("no password given"));
 		return -1;
 	}
-	w->password = xstrdup(*pass);
 	return 0;
 }
 
@@ -304,10 +299,6 @@ worker_login(struct worker *w, struct session *s, char **err)
 		return ST_USAGE;
 	st = session_login(s, w->acct->user, pass, err);
 	xfree_secret(pass);
-	if (st == ST_AUTH_REJECTED) {
-		xfree_secret(w->password);
-		w->password = NULL;
-	}
 	return st;
 }
 
@@ -536,6 +527,8 @@ worker_do(struct worker *w, struct request *r)
 	}
 	if (!worker_need_imap(w))
 		return;
+	/* Esc must reach the IMAP socket whatever was connected last. */
+	worker_on_wire(w, w->imap->wire);
 	switch (r->type) {
 	case REQ_LIST:
 		worker_do_list(w);
@@ -677,13 +670,13 @@ worker_allow_plaintext(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* The user accepted this certificate for this session. */
+/* The user accepted this certificate of this service for this session. */
 void
-worker_accept_cert(struct worker *w, const char *sha256)
+worker_accept_cert(struct worker *w, enum service svc, const char *sha256)
 {
 	pthread_mutex_lock(&w->lock);
-	free(w->accepted);
-	w->accepted = xstrdup(sha256);
+	free(w->accepted[svc]);
+	w->accepted[svc] = xstrdup(sha256);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -697,6 +690,7 @@ worker_cancel(struct worker *w)
 		wire_abort(w->active);
 	}
 	if (w->pw_asked) {
+		xfree_secret(w->pw_answer);
 		w->pw_answer = NULL;
 		w->pw_answered = 1;
 		pthread_cond_broadcast(&w->cond);
@@ -741,9 +735,9 @@ worker_free(struct worker *w)
 		event_free(ev);
 	for (svc = 0; svc < SERVICE_COUNT; svc++)
 		svc_view_clear(&w->views[svc]);
-	xfree_secret(w->password);
 	xfree_secret(w->pw_answer);
-	free(w->accepted);
+	for (svc = 0; svc < SERVICE_COUNT; svc++)
+		free(w->accepted[svc]);
 	free(w->selected);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);

@@ -79,7 +79,8 @@ void		 worker_envelopes(struct worker *, uint32_t, uint32_t);
 void		 worker_message(struct worker *, uint32_t);
 void		 worker_password(struct worker *, const char *);
 void		 worker_allow_plaintext(struct worker *);
-void		 worker_accept_cert(struct worker *, const char *);
+void		 worker_accept_cert(struct worker *, enum service,
+		     const char *);
 void		 worker_cancel(struct worker *);
 int		 worker_busy(struct worker *);
 struct event	*worker_next_event(struct worker *);

@@ -807,7 +807,7 @@ cert_op_accept(struct screen *s)
 		app_message(s->app, 1, "%s", why);
 		return 1;
 	}
-	worker_accept_cert(s->app->workers[c->account],
+	worker_accept_cert(s->app->workers[c->account], c->svc,
 	    c->view.tls.chain[0].sha256);
 	worker_connect(s->app->workers[c->account]);
 	app_message(s->app, 0, "%s", _("accepted for this session; "
