@@ -161,8 +161,9 @@ app_title(struct app *a)
 	struct screen *s = a->stack[a->depth - 1];
 	char *t = s->ops->title ? s->ops->title(s) : xstrdup(s->ops->name);
 	char *line = xasprintf("starling: %s", t);
-	const char *hint = s->ops->key != NULL ? _("Esc: cancel") :
-	    _("?: help  q: back");
+	/* Dialogs take every key: q is text there, Esc leaves. */
+	const char *hint = s->ops->key != NULL && s->ops->ctx == KC_GLOBAL ?
+	    _("Esc: cancel") : _("?: help  q: back");
 
 	term_fill(0, AT_BAR);
 	term_put(0, 0, term_cols(), AT_BAR, line);
