@@ -120,27 +120,6 @@ cert_row(struct cert *c, int lx, const char *label, enum attr lattr, int x,
 	r->attr = attr;
 }
 
-/* Bytes of s that fit in width columns, broken after a space, ':' or ','
- * when the rest does not fit; at least one character. */
-static size_t
-wrap_next(const char *s, int width)
-{
-	size_t i = 0, brk = 0;
-	int used = 0, w;
-
-	while (s[i] != '\0') {
-		size_t n = text_next(s + i, &w);
-
-		if (used + w > width && i > 0)
-			return brk ? brk : i;
-		used += w;
-		i += n;
-		if (s[i - 1] == ' ' || s[i - 1] == ':' || s[i - 1] == ',')
-			brk = i;
-	}
-	return i;
-}
-
 /* A label and its value, the value wrapped in the value column. */
 static void
 cert_field(struct cert *c, const char *label, enum attr attr,
@@ -161,7 +140,7 @@ cert_field(struct cert *c, const char *label, enum attr attr,
 		label = NULL;
 	}
 	do {
-		n = wrap_next(p, width);
+		n = text_wrap(p, width);
 		part = xstrndup(p, n);
 		cert_row(c, 2, label, AT_NORMAL, x, part, attr);
 		free(part);
@@ -340,7 +319,7 @@ cert_col_add(struct cert_col *col, int width, enum attr attr,
 	size_t n;
 
 	do {
-		n = wrap_next(p, width);
+		n = text_wrap(p, width);
 		col->line = xreallocarray(col->line, col->n + 1,
 		    sizeof(char *));
 		col->attr = xreallocarray(col->attr, col->n + 1,
@@ -678,7 +657,7 @@ cert_draw_alarm(struct cert *c, int y)
 	    "pinned it: someone may be intercepting the connection. Compare "
 	    "the keys below."));
 	for (p = text; *p != '\0' && rows < 2; rows++) {
-		n = wrap_next(p, term_cols());
+		n = text_wrap(p, term_cols());
 		part = xstrndup(p, n);
 		term_put(y + rows, 0, term_cols(), AT_BAD, part);
 		free(part);

@@ -66,27 +66,6 @@ help_row(struct help *h, const char *key, const char *op, const char *text,
 	r->attr = attr;
 }
 
-/* Bytes of s that fit in width columns, broken after a space, ':' or ','
- * when the rest does not fit; at least one character. */
-static size_t
-wrap_next(const char *s, int width)
-{
-	size_t i = 0, brk = 0;
-	int used = 0, w;
-
-	while (s[i] != '\0') {
-		size_t n = text_next(s + i, &w);
-
-		if (used + w > width && i > 0)
-			return brk ? brk : i;
-		used += w;
-		i += n;
-		if (s[i - 1] == ' ' || s[i - 1] == ':' || s[i - 1] == ',')
-			brk = i;
-	}
-	return i;
-}
-
 /* The key and operation columns: as wide as their widest entry, capped. */
 static void
 help_widths(struct help *h)
@@ -120,7 +99,7 @@ help_build_key(struct help *h, const struct key_help *k)
 	if (width < 10)
 		width = 10;
 	do {
-		n = wrap_next(p, width);
+		n = text_wrap(p, width);
 		part = xstrndup(p, n);
 		help_row(h, key, key ? op : NULL, part, AT_NORMAL);
 		free(part);
@@ -171,7 +150,7 @@ help_build_text(struct help *h, const char *text, enum attr attr)
 	size_t n;
 
 	do {
-		n = wrap_next(p, h->width > 10 ? h->width : 10);
+		n = text_wrap(p, h->width > 10 ? h->width : 10);
 		part = xstrndup(p, n);
 		help_row(h, NULL, NULL, part, attr);
 		free(part);

@@ -117,27 +117,6 @@ tr_row(struct trview *t, int x, const char *tag, enum attr tattr,
 	r->attr = attr;
 }
 
-/* Bytes of s that fit in width columns, broken after a space, ':' or ','
- * when the rest does not fit; at least one character. */
-static size_t
-wrap_next(const char *s, int width)
-{
-	size_t i = 0, brk = 0;
-	int used = 0, w;
-
-	while (s[i] != '\0') {
-		size_t n = text_next(s + i, &w);
-
-		if (used + w > width && i > 0)
-			return brk ? brk : i;
-		used += w;
-		i += n;
-		if (s[i - 1] == ' ' || s[i - 1] == ':' || s[i - 1] == ',')
-			brk = i;
-	}
-	return i;
-}
-
 /* One transcript line as rows, wrapped by display width. */
 static void
 tr_build_line(struct trview *t, const struct tr_line *l, int width)
@@ -148,7 +127,7 @@ tr_build_line(struct trview *t, const struct tr_line *l, int width)
 	size_t n;
 
 	do {
-		n = wrap_next(p, width);
+		n = text_wrap(p, width);
 		tr_row(t, TR_TAGW, tag, attr, xstrndup(p, n), attr);
 		tag = NULL;
 		p += n;
@@ -172,7 +151,7 @@ tr_build_empty(struct trview *t)
 	clean = text_sanitize(text);
 
 	for (p = clean; *p != '\0'; ) {
-		n = wrap_next(p, t->width > 10 ? t->width : 10);
+		n = text_wrap(p, t->width > 10 ? t->width : 10);
 		tr_row(t, 0, NULL, AT_NORMAL, xstrndup(p, n), AT_NORMAL);
 		for (p += n; *p == ' '; p++)
 			;

@@ -161,24 +161,24 @@ text_fit(const char *in, int width, int pad)
 }
 
 /*
- * The length in bytes of the next line of at most width columns: up to
- * the last space that fits, else as much as fits (a word longer than the
- * line is broken). The caller skips the spaces that start the next line.
+ * The length in bytes of the next line of at most width columns: broken
+ * after the last space, ':' or ',' that fits when the rest does not fit,
+ * else as much as fits; always at least one character.
  */
 size_t
 text_wrap(const char *s, int width)
 {
-	size_t n, len = 0, at_space = 0;
+	size_t i = 0, brk = 0, n;
 	int used = 0, w;
 
-	while (s[len] != '\0') {
-		n = text_next(s + len, &w);
-		if (used + w > width)
-			return at_space ? at_space : (len ? len : n);
-		if (s[len] == ' ')
-			at_space = len;
+	while (s[i] != '\0') {
+		n = text_next(s + i, &w);
+		if (used + w > width && i > 0)
+			return brk ? brk : i;
 		used += w;
-		len += n;
+		i += n;
+		if (s[i - 1] == ' ' || s[i - 1] == ':' || s[i - 1] == ',')
+			brk = i;
 	}
-	return len;
+	return i;
 }

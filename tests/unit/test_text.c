@@ -92,10 +92,10 @@ test_wrap_at_spaces(void **state)
 	const char *s = "the quick brown fox";
 
 	assert_int_equal(text_wrap("", 10), 0);
-	assert_int_equal(text_wrap(s, 10), 9);		/* "the quick" */
+	assert_int_equal(text_wrap(s, 10), 10);	/* "the quick " */
 	assert_int_equal(text_wrap(s, 100), strlen(s));
 	assert_int_equal(text_wrap("abcdefghij", 4), 4);	/* hard break */
-	assert_int_equal(text_wrap("テスト テスト", 8), strlen("テスト"));
+	assert_int_equal(text_wrap("テスト テスト", 8), strlen("テスト "));
 	assert_int_equal(text_wrap("テスト", 1), strlen("テ"));
 }
 
