@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "secret.h"
+#include "tls_json.h"
 #include "xmalloc.h"
 
 /* The password from password_cmd; check never prompts. */
@@ -131,58 +132,6 @@ check_report_clear(struct check_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-/* An array of strings. */
-static void
-json_strings(struct json *j, char **v, size_t n)
-{
-	size_t i;
-
-	json_array_begin(j);
-	for (i = 0; i < n; i++)
-		json_string(j, v[i]);
-	json_array_end(j);
-}
-
-/* The "certificate" object of the server's own certificate. */
-static void
-json_certificate(struct json *j, const struct tls_info *t)
-{
-	const struct tls_cert *c = &t->chain[0];
-
-	json_object_begin(j);
-	json_key(j, "subject"); json_string(j, c->subject);
-	json_key(j, "issuer"); json_string(j, c->issuer);
-	json_key(j, "san"); json_strings(j, c->san, c->nsan);
-	json_key(j, "not_before"); json_string(j, c->not_before);
-	json_key(j, "not_after"); json_string(j, c->not_after);
-	json_key(j, "sha256"); json_string(j, c->sha256);
-	json_key(j, "pin"); json_string(j, c->pin);
-	json_key(j, "key"); json_string(j, c->key);
-	json_key(j, "signature"); json_string(j, c->signature);
-	json_key(j, "verify");
-	json_object_begin(j);
-	json_key(j, "trusted"); json_bool(j, t->trusted);
-	json_key(j, "hostname"); json_bool(j, t->hostname_ok);
-	json_key(j, "errors"); json_strings(j, t->errors, t->nerrors);
-	json_object_end(j);
-	json_object_end(j);
-}
-
-/* The "tls" object, or null without a handshake. */
-static void
-json_tls(struct json *j, const struct tls_info *t)
-{
-	if (!t->done) {
-		json_null(j);
-		return;
-	}
-	json_object_begin(j);
-	json_key(j, "version"); json_string(j, t->version);
-	json_key(j, "cipher"); json_string(j, t->cipher);
-	json_key(j, "group"); json_string(j, t->group);
-	json_object_end(j);
-}
-
 /* The transcript as an array of {dir, phase, time, text}. */
 static void
 json_transcript(struct json *j, const struct transcript *tr)
@@ -221,12 +170,8 @@ json_result(struct json *j, const struct check_result *r, int transcript)
 		json_null(j);
 	else
 		json_bool(j, r->starttls_advertised);
-	json_key(j, "tls"); json_tls(j, &r->tls);
-	json_key(j, "certificate");
-	if (r->tls.nchain > 0)
-		json_certificate(j, &r->tls);
-	else
-		json_null(j);
+	json_key(j, "tls"); tls_json_session(j, &r->tls);
+	json_key(j, "certificate"); tls_json_certificate(j, &r->tls, 0);
 	json_key(j, "auth"); json_string(j, auth_result_name(r->auth));
 	json_key(j, "exit"); json_int(j, r->status);
 	json_key(j, "error"); json_string(j, r->error);

@@ -179,6 +179,18 @@ json_null(struct json *j)
 	json_puts(j, "null");
 }
 
+/* Write an array of strings. */
+void
+json_strings(struct json *j, char *const *v, size_t n)
+{
+	size_t i;
+
+	json_array_begin(j);
+	for (i = 0; i < n; i++)
+		json_string(j, v[i]);
+	json_array_end(j);
+}
+
 /* The finished document (the caller frees it). */
 char *
 json_finish(struct json *j)

@@ -29,6 +29,7 @@ void	 json_string(struct json *, const char *);
 void	 json_int(struct json *, long long);
 void	 json_bool(struct json *, int);
 void	 json_null(struct json *);
+void	 json_strings(struct json *, char *const *, size_t);
 char	*json_finish(struct json *);
 
 #endif

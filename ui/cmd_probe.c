@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "probe.h"
+#include "tls_json.h"
 #include "status.h"
 #include "xmalloc.h"
 
@@ -499,68 +500,6 @@ json_ciphers(struct json *j, const struct endpoint *e)
 	json_object_end(j);
 }
 
-/* The negotiated parameters, or null. */
-static void
-json_tls(struct json *j, const struct tls_info *t)
-{
-	if (!t->done) {
-		json_null(j);
-		return;
-	}
-	json_object_begin(j);
-	json_key(j, "version"); json_string(j, t->version);
-	json_key(j, "cipher"); json_string(j, t->cipher);
-	json_key(j, "group"); json_string(j, t->group);
-	json_object_end(j);
-}
-
-/* A list of strings. */
-static void
-json_strings(struct json *j, char **v, size_t n)
-{
-	size_t i;
-
-	json_array_begin(j);
-	for (i = 0; i < n; i++)
-		json_string(j, v[i]);
-	json_array_end(j);
-}
-
-/* The fields of one certificate, as check --json names them. */
-static void
-json_cert_fields(struct json *j, const struct tls_cert *c)
-{
-	json_key(j, "subject"); json_string(j, c->subject);
-	json_key(j, "issuer"); json_string(j, c->issuer);
-	json_key(j, "san"); json_strings(j, c->san, c->nsan);
-	json_key(j, "not_before"); json_string(j, c->not_before);
-	json_key(j, "not_after"); json_string(j, c->not_after);
-	json_key(j, "days_left"); json_int(j, c->days_left);
-	json_key(j, "sha256"); json_string(j, c->sha256);
-	json_key(j, "pin"); json_string(j, c->pin);
-	json_key(j, "key"); json_string(j, c->key);
-	json_key(j, "signature"); json_string(j, c->signature);
-}
-
-/* The server's own certificate and the verification, or null. */
-static void
-json_certificate(struct json *j, const struct tls_info *t)
-{
-	if (t->nchain == 0) {
-		json_null(j);
-		return;
-	}
-	json_object_begin(j);
-	json_cert_fields(j, &t->chain[0]);
-	json_key(j, "verify");
-	json_object_begin(j);
-	json_key(j, "trusted"); json_bool(j, t->trusted);
-	json_key(j, "hostname"); json_bool(j, t->hostname_ok);
-	json_key(j, "errors"); json_strings(j, t->errors, t->nerrors);
-	json_object_end(j);
-	json_object_end(j);
-}
-
 /* The chain as the server sent it, its own certificate first. */
 static void
 json_chain(struct json *j, const struct tls_info *t)
@@ -570,7 +509,7 @@ json_chain(struct json *j, const struct tls_info *t)
 	json_array_begin(j);
 	for (i = 0; i < t->nchain; i++) {
 		json_object_begin(j);
-		json_cert_fields(j, &t->chain[i]);
+		tls_json_cert_fields(j, &t->chain[i], 1);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -634,8 +573,8 @@ json_endpoint_tls(struct json *j, const struct endpoint *e)
 {
 	json_key(j, "versions"); json_versions(j, e);
 	json_key(j, "ciphers"); json_ciphers(j, e);
-	json_key(j, "tls"); json_tls(j, &e->tls);
-	json_key(j, "certificate"); json_certificate(j, &e->tls);
+	json_key(j, "tls"); tls_json_session(j, &e->tls);
+	json_key(j, "certificate"); tls_json_certificate(j, &e->tls, 1);
 	json_key(j, "chain"); json_chain(j, &e->tls);
 	json_tristate(j, "chain_ordered", e->tls.nchain ? e->chain_ordered : -1);
 	json_tristate(j, "chain_complete", e->tls.nchain ? e->chain_complete :
