@@ -25,6 +25,7 @@
 #include "config.h"
 #include "i18n.h"
 #include "xdg.h"
+#include "strdist.h"
 #include "xmalloc.h"
 
 #define CONFIG_GLOBAL_SECTION	"starling"
@@ -32,7 +33,6 @@
 #define CONFIG_TIMEOUT_MAX	3600
 #define CONFIG_PIN_PREFIX	"pin-sha256:"
 #define CONFIG_PIN_B64LEN	44	/* base64 of a SHA-256 hash */
-#define CONFIG_KEY_MAX		32	/* longer than any known key */
 
 enum config_scope {
 	CONFIG_GLOBAL,			/* [starling] */
@@ -229,35 +229,6 @@ config_base64_decode(const char *s, unsigned char *out, size_t outsize)
 	return (int)n;
 }
 
-/* Return the edit distance between a and the short key b, ignoring case. */
-static unsigned
-config_distance(const char *a, const char *b)
-{
-	unsigned row[CONFIG_KEY_MAX + 1], diag, up, best;
-	size_t i, j, blen = strlen(b);
-
-	if (blen > CONFIG_KEY_MAX)
-		fatalx("%s: key \"%s\" too long", __func__, b);
-	for (j = 0; j <= blen; j++)
-		row[j] = (unsigned)j;
-	for (i = 0; a[i] != '\0'; i++) {
-		diag = row[0];
-		row[0] = (unsigned)i + 1;
-		for (j = 1; j <= blen; j++) {
-			up = row[j];
-			best = diag + (tolower((unsigned char)a[i]) !=
-			    tolower((unsigned char)b[j - 1]));
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[blen];
-}
-
 /* Return the scope of the section being parsed. */
 static enum config_scope
 config_scope(const struct config_parse *p)
@@ -290,7 +261,7 @@ config_suggest(enum config_scope scope, const char *name)
 	for (i = 0; i < CONFIG_NKEYS; i++) {
 		if (config_keys[i].scope != scope)
 			continue;
-		if ((d = config_distance(name, config_keys[i].name)) < bestd) {
+		if ((d = str_distance(name, config_keys[i].name)) < bestd) {
 			best = &config_keys[i];
 			bestd = d;
 		}

@@ -15,9 +15,9 @@
 #include "i18n.h"
 #include "keys.h"
 #include "xdg.h"
+#include "strdist.h"
 #include "xmalloc.h"
 
-#define KEYS_NAME_MAX	32	/* longer than any name in the tables */
 #define KEYS_WORDS_MAX	5	/* the longest command has 4 words */
 #define KEYS_SUGGEST	2	/* suggest names this many edits away */
 #define KEYS_UNICODE_MAX 0x10ffff
@@ -392,35 +392,6 @@ keys_key_name(int key)
 	return xstrdup(buf);
 }
 
-/* Return the edit distance between a and the short name b, ignoring case. */
-static unsigned
-keys_distance(const char *a, const char *b)
-{
-	unsigned row[KEYS_NAME_MAX + 1], diag, up, best;
-	size_t i, j, blen = strlen(b);
-
-	if (blen > KEYS_NAME_MAX)
-		fatalx("%s: name \"%s\" too long", __func__, b);
-	for (j = 0; j <= blen; j++)
-		row[j] = (unsigned)j;
-	for (i = 0; a[i] != '\0'; i++) {
-		diag = row[0];
-		row[0] = (unsigned)i + 1;
-		for (j = 1; j <= blen; j++) {
-			up = row[j];
-			best = diag + (tolower((unsigned char)a[i]) !=
-			    tolower((unsigned char)b[j - 1]));
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[blen];
-}
-
 /* The distance below which a name is worth suggesting for word. */
 static unsigned
 keys_suggest_limit(const char *word)
@@ -438,7 +409,7 @@ static void
 keys_closer(const char *word, const char *name, const char **best,
     unsigned *bestd)
 {
-	unsigned d = keys_distance(word, name);
+	unsigned d = str_distance(word, name);
 
 	if (d < *bestd || (d == *bestd && *best != NULL &&
 	    strlen(name) > strlen(*best))) {
