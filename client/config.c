@@ -845,3 +845,18 @@ config_find(const struct config *cfg, const char *name)
 		return NULL;
 	return config_account(cfg, name);
 }
+
+/* The next configured service of an account after svc, cycling. */
+enum service
+config_next_service(const struct account *acct, enum service svc)
+{
+	enum service n;
+	int i;
+
+	for (i = 1; i <= SERVICE_COUNT; i++) {
+		n = (enum service)((svc + i) % SERVICE_COUNT);
+		if (acct->url[n] != NULL)
+			return n;
+	}
+	return svc;
+}

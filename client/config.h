@@ -44,5 +44,6 @@ int		 config_load(const char *, struct config **, char **);
 void		 config_free(struct config *);
 char		*config_default_path(void);
 const struct account *config_find(const struct config *, const char *);
+enum service	 config_next_service(const struct account *, enum service);
 
 #endif

@@ -149,22 +149,6 @@ session_handshake(struct session *s, char **errstr)
 	return ST_OK;
 }
 
-static enum status session_injected(struct session *, size_t, char **);
-
-/*
- * After a positive STARTTLS reply: refuse if anything arrived behind it
- * (response injection), else hand the socket to our TLS session.
- */
-enum status
-session_starttls(struct session *s, char **errstr)
-{
-	size_t pending = wire_pending(s->wire);
-
-	if (pending > 0)
-		return session_injected(s, pending, errstr);
-	return session_handshake(s, errstr);
-}
-
 /* Bytes behind the reply to STARTTLS: response injection. */
 static enum status
 session_injected(struct session *s, size_t pending, char **errstr)
@@ -190,26 +174,20 @@ enum status
 session_upgrade(struct session *s, char **errstr)
 {
 	enum status st;
-	char *reply = NULL, *why;
 	size_t pending;
 	int accepted;
 
-	if ((st = starttls_exchange(s, &accepted, &reply, errstr)) != ST_OK)
+	if ((st = starttls_exchange(s, &accepted, errstr)) != ST_OK)
 		return st;
-	if ((pending = wire_pending(s->wire)) > 0) {
-		free(reply);
+	/* Anything behind the reply, positive or not, is injected. */
+	if ((pending = wire_pending(s->wire)) > 0)
 		return session_injected(s, pending, errstr);
-	}
 	if (accepted)
-		return session_starttls(s, errstr);
+		return session_handshake(s, errstr);
 	/* The reply is unauthenticated text: it stays in the transcript. */
-	why = xstrdup(s->starttls_advertised > 0 ?
+	return session_no_tls(s, s->starttls_advertised > 0 ?
 	    _("the server refused STARTTLS") :
-	    _("the server does not offer STARTTLS"));
-	st = session_no_tls(s, why, errstr);
-	free(why);
-	free(reply);
-	return st;
+	    _("the server does not offer STARTTLS"), errstr);
 }
 
 /* The downgrade alarm: this server did TLS before and does not now. */

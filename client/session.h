@@ -78,7 +78,6 @@ struct session	*session_new(const struct account *, enum service, int);
 void		 session_free(struct session *);
 enum status	 session_open(struct session *, char **);
 enum status	 session_upgrade(struct session *, char **);
-enum status	 session_starttls(struct session *, char **);
 enum status	 session_no_tls(struct session *, const char *, char **);
 enum status	 session_login(struct session *, const char *, const char *,
 		     char **);

@@ -124,7 +124,7 @@ starttls_garbled(struct session *s, const char *line, char **errstr)
 
 /* Read reply lines until one decides. */
 static enum status
-starttls_read(struct session *s, mailstream *ms, int *accepted, char **reply,
+starttls_read(struct session *s, mailstream *ms, int *accepted,
     char **errstr)
 {
 	MMAPString *buf = mmap_string_new("");
@@ -145,9 +145,6 @@ starttls_read(struct session *s, mailstream *ms, int *accepted, char **reply,
 	}
 	if (r == STLS_MORE || r == STLS_GARBLED)
 		st = starttls_garbled(s, line, errstr);
-	else if (r == STLS_REFUSED)
-		*reply = transcript_sanitize(line, strlen(line) > 200 ? 200 :
-		    strlen(line));
 	*accepted = r == STLS_OK;
 out:
 	mmap_string_free(buf);
@@ -160,16 +157,14 @@ out:
  * injected bytes and started TLS.
  */
 enum status
-starttls_exchange(struct session *s, int *accepted, char **reply,
-    char **errstr)
+starttls_exchange(struct session *s, int *accepted, char **errstr)
 {
 	mailstream *ms = wire_stream(s->wire);
 	const char *cmd = starttls_command(s->service);
 
 	*accepted = 0;
-	*reply = NULL;
 	if (mailstream_write(ms, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) ||
 	    mailstream_flush(ms) == -1)
 		return session_stream_error(s, _("sending STARTTLS"), errstr);
-	return starttls_read(s, ms, accepted, reply, errstr);
+	return starttls_read(s, ms, accepted, errstr);
 }

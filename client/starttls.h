@@ -3,8 +3,8 @@
  * here: positive, refused, or not a valid reply at all (hostile).
  *
  * Error contract: starttls_reply() is pure and never fails.
- * starttls_exchange() returns ST_OK with *accepted set (and, when the
- * server refused, *reply set to its sanitised reply line), or
+ * starttls_exchange() returns ST_OK with *accepted set (the text of a
+ * refusal stays in the transcript only: it is unauthenticated), or
  * ST_NOT_ENCRYPTED for a reply that is not valid for the protocol, or
  * ST_NETWORK, with *errstr set to a newly allocated, translated sentence. */
 #ifndef STARLING_STARTTLS_H
@@ -22,6 +22,6 @@ enum stls_reply {
 };
 
 enum stls_reply	 starttls_reply(enum service, const char *);
-enum status	 starttls_exchange(struct session *, int *, char **, char **);
+enum status	 starttls_exchange(struct session *, int *, char **);
 
 #endif

@@ -140,6 +140,18 @@ worker_next_event(struct worker *w)
 	return ev;
 }
 
+/* A service's connection state alone (no copy of the rest). */
+enum conn_state
+worker_state(struct worker *w, enum service svc)
+{
+	enum conn_state st;
+
+	pthread_mutex_lock(&w->lock);
+	st = w->views[svc].state;
+	pthread_mutex_unlock(&w->lock);
+	return st;
+}
+
 /* Free what a view holds; accepts a zeroed one. */
 void
 svc_view_clear(struct svc_view *v)

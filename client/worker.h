@@ -88,5 +88,6 @@ void		 event_free(struct event *);
 void		 worker_snapshot(struct worker *, enum service,
 		     struct svc_view *, int);
 void		 svc_view_clear(struct svc_view *);
+enum conn_state	 worker_state(struct worker *, enum service);
 
 #endif

@@ -341,6 +341,34 @@ app_run(struct app *a)
 	return 0;
 }
 
+/* Is the account's IMAP down (neither ready nor connecting)? */
+int
+app_imap_down(struct app *a, int account)
+{
+	enum conn_state st = worker_state(a->workers[account], SERVICE_IMAP);
+
+	return st != CONN_READY && st != CONN_BUSY;
+}
+
+/*
+ * Track IMAP going down and coming back for a screen that waits on it:
+ * 1 when it is ready again after being down (not after a plain failure,
+ * which would only fail again).
+ */
+int
+app_imap_back(struct app *a, int account, int *lost)
+{
+	if (app_imap_down(a, account)) {
+		*lost = 1;
+		return 0;
+	}
+	if (!*lost ||
+	    worker_state(a->workers[account], SERVICE_IMAP) != CONN_READY)
+		return 0;
+	*lost = 0;
+	return 1;
+}
+
 /* Move a list cursor for a navigation operation; 1 if it was one. */
 int
 list_move(int *cursor, int *top, int count, int rows, enum op op)

@@ -804,21 +804,6 @@ cert_op_reject(struct screen *s)
 	return 1;
 }
 
-/* The next configured service after svc, cycling. */
-static enum service
-cert_next_service(const struct account *acct, enum service svc)
-{
-	int i;
-
-	for (i = 1; i <= SERVICE_COUNT; i++) {
-		enum service n = (enum service)((svc + i) % SERVICE_COUNT);
-
-		if (acct->url[n] != NULL)
-			return n;
-	}
-	return svc;
-}
-
 /* Tab: the next configured service of the account. */
 static int
 cert_op_next(struct screen *s)
@@ -827,7 +812,7 @@ cert_op_next(struct screen *s)
 
 	if (cert_account(c, s->app) == NULL)
 		return 1;
-	c->svc = cert_next_service(cert_account(c, s->app), c->svc);
+	c->svc = config_next_service(cert_account(c, s->app), c->svc);
 	c->top = 0;
 	cert_refresh(c, s->app);
 	return 1;
@@ -919,7 +904,7 @@ scr_cert_new(struct app *a, int account, enum service svc)
 	c->account = account;
 	c->svc = svc;
 	if (acct != NULL && acct->url[svc] == NULL)
-		c->svc = cert_next_service(acct, svc);
+		c->svc = config_next_service(acct, svc);
 	cert_refresh(c, a);
 	return screen_new(&cert_ops, a, c);
 }

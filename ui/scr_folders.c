@@ -23,19 +23,6 @@ struct folders {
 	int		 rows;		/* content rows at the last draw */
 };
 
-/* The state of the account's IMAP service. */
-static int
-folders_imap_state(struct app *a, int account)
-{
-	struct svc_view v;
-	int state;
-
-	worker_snapshot(a->workers[account], SERVICE_IMAP, &v, 0);
-	state = (int)v.state;
-	svc_view_clear(&v);
-	return state;
-}
-
 /* Ask the worker for the folder list. */
 static void
 folders_request(struct screen *s)
@@ -163,23 +150,14 @@ folders_op(struct screen *s, enum op op)
 	return list_move(&f->cursor, &f->top, (int)f->n, f->rows, op);
 }
 
-/*
- * IMAP changed state: ask again once it is ready after being down (not
- * after a plain failure, which would only fail again).
- */
+/* IMAP changed state: ask again once it is back. */
 static void
 folders_service(struct screen *s)
 {
 	struct folders *f = s->data;
-	int st = folders_imap_state(s->app, f->account);
 
-	if (st != CONN_READY && st != CONN_BUSY)
-		f->lost = 1;
-	else if (st == CONN_READY && f->lost) {
-		f->lost = 0;
-		if (!f->pending)
-			folders_request(s);
-	}
+	if (app_imap_back(s->app, f->account, &f->lost) && !f->pending)
+		folders_request(s);
 }
 
 /* The folder list, or a (re)connection that lets us ask for it. */
@@ -239,11 +217,10 @@ scr_folders_new(struct app *a, int account)
 {
 	struct folders *f = xcalloc(1, sizeof(*f));
 	struct screen *s = screen_new(&folders_ops, a, f);
-	int st = folders_imap_state(a, account);
 
 	f->account = account;
 	f->rows = term_rows() > 3 ? term_rows() - 3 : 1;
-	f->lost = st != CONN_READY && st != CONN_BUSY;
+	f->lost = app_imap_down(a, account);
 	folders_request(s);
 	return s;
 }

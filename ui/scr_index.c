@@ -49,19 +49,6 @@ struct index {
 	char		 *pattern;	/* the last search */
 };
 
-/* Whether the account's IMAP service is connected and logged in. */
-static int
-ix_imap_state(struct app *a, int account)
-{
-	struct svc_view v;
-	int state;
-
-	worker_snapshot(a->workers[account], SERVICE_IMAP, &v, 0);
-	state = (int)v.state;
-	svc_view_clear(&v);
-	return state;
-}
-
 /* Free one envelope record (NULL is fine). */
 static void
 ix_env_free(struct ix_env *e)
@@ -192,23 +179,14 @@ ix_error(struct index *ix)
 			ix->asked[i] = 0;
 }
 
-/*
- * IMAP changed state: (re)open the folder once it is ready after being
- * down (not after a plain failure, which would only fail again).
- */
+/* IMAP changed state: (re)open the folder once it is back. */
 static void
 ix_service(struct screen *s)
 {
 	struct index *ix = s->data;
-	int st = ix_imap_state(s->app, ix->account);
 
-	if (st != CONN_READY && st != CONN_BUSY)
-		ix->lost = 1;
-	else if (st == CONN_READY && ix->lost) {
-		ix->lost = 0;
-		if (!ix->pending)
-			ix_select(s);
-	}
+	if (app_imap_back(s->app, ix->account, &ix->lost) && !ix->pending)
+		ix_select(s);
 }
 
 /* Worker events for this account and folder. */
@@ -551,15 +529,13 @@ scr_index_new(struct app *a, int account, const char *raw,
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	struct screen *s = screen_new(&ix_ops, a, ix);
-	int st;
 
 	ix->account = account;
 	ix->raw = xstrdup(raw);
 	ix->display = xstrdup(display ? display : raw);
 	ix->rows = term_rows() > 3 ? term_rows() - 3 : 1;
 	ix_reset(ix, 0);
-	st = ix_imap_state(a, account);
-	ix->lost = st != CONN_READY && st != CONN_BUSY;
+	ix->lost = app_imap_down(a, account);
 	ix_select(s);
 	return s;
 }

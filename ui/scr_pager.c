@@ -43,19 +43,6 @@ struct pager {
 	int		 rows;		/* content rows at the last draw */
 };
 
-/* The state of the account's IMAP service. */
-static int
-pg_imap_state(struct app *a, int account)
-{
-	struct svc_view v;
-	int state;
-
-	worker_snapshot(a->workers[account], SERVICE_IMAP, &v, 0);
-	state = (int)v.state;
-	svc_view_clear(&v);
-	return state;
-}
-
 /* Ask for the message; after a reconnection, open its folder first. */
 static void
 pg_request(struct screen *s, int reselect)
@@ -354,23 +341,15 @@ pg_take(struct pager *pg, const struct event *ev)
 	pg->top = 0;
 }
 
-/*
- * IMAP changed state: ask again once it is ready after being down (not
- * after a plain failure, which would only fail again).
- */
+/* IMAP changed state: load the message again once it is back. */
 static void
 pg_service(struct screen *s)
 {
 	struct pager *pg = s->data;
-	int st = pg_imap_state(s->app, pg->account);
 
-	if (st != CONN_READY && st != CONN_BUSY)
-		pg->lost = 1;
-	else if (st == CONN_READY && pg->lost) {
-		pg->lost = 0;
-		if (!pg->loaded && !pg->pending)
-			pg_request(s, 1);
-	}
+	if (app_imap_back(s->app, pg->account, &pg->lost) && !pg->loaded &&
+	    !pg->pending)
+		pg_request(s, 1);
 }
 
 /* The message, a failure, or a reconnection. */
@@ -443,13 +422,12 @@ scr_pager_new(struct app *a, int account, const char *raw, uint32_t seq)
 {
 	struct pager *pg = xcalloc(1, sizeof(*pg));
 	struct screen *s = screen_new(&pg_ops, a, pg);
-	int st = pg_imap_state(a, account);
 
 	pg->account = account;
 	pg->raw = xstrdup(raw);
 	pg->seq = seq;
 	pg->rows = term_rows() > 3 ? term_rows() - 3 : 1;
-	pg->lost = st != CONN_READY && st != CONN_BUSY;
+	pg->lost = app_imap_down(a, account);
 	pg_request(s, 0);
 	return s;
 }

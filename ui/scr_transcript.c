@@ -420,21 +420,6 @@ tr_op_save(struct screen *s)
 	return 1;
 }
 
-/* The next configured service after svc, cycling. */
-static enum service
-tr_next_service(const struct account *acct, enum service svc)
-{
-	int i;
-
-	for (i = 1; i <= SERVICE_COUNT; i++) {
-		enum service n = (enum service)((svc + i) % SERVICE_COUNT);
-
-		if (acct->url[n] != NULL)
-			return n;
-	}
-	return svc;
-}
-
 /* Tab: the next configured service of the account. */
 static int
 tr_op_next(struct screen *s)
@@ -443,7 +428,7 @@ tr_op_next(struct screen *s)
 
 	if (tr_account(t, s->app) == NULL)
 		return 1;
-	t->svc = tr_next_service(tr_account(t, s->app), t->svc);
+	t->svc = config_next_service(tr_account(t, s->app), t->svc);
 	t->top = 0;
 	tr_refresh(t, s->app);
 	return 1;
@@ -529,7 +514,7 @@ scr_transcript_new(struct app *a, int account, enum service svc)
 	t->account = account;
 	t->svc = svc;
 	if (acct != NULL && acct->url[svc] == NULL)
-		t->svc = tr_next_service(acct, svc);
+		t->svc = config_next_service(acct, svc);
 	tr_refresh(t, a);
 	return screen_new(&tr_screen_ops, a, t);
 }

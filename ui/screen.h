@@ -70,6 +70,8 @@ void		 app_status_line(struct app *, int);
 int		 app_draw_lock(int, int, const struct svc_view *);
 char		*app_session_summary(const struct svc_view *, const char *);
 int		 list_move(int *, int *, int, int, enum op);
+int		 app_imap_down(struct app *, int);
+int		 app_imap_back(struct app *, int, int *);
 
 /* The screens. */
 struct screen	*scr_accounts_new(struct app *);
