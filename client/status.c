@@ -20,6 +20,8 @@ status_name(enum status st)
 		return "auth-rejected";
 	case ST_NETWORK:
 		return "network";
+	case ST_LOCAL:
+		return "local";
 	}
 	return "unknown";
 }

@@ -14,6 +14,7 @@ enum status {
 	ST_TLS_FAILED = 3,	/* TLS or certificate verification failed */
 	ST_AUTH_REJECTED = 4,	/* the server rejected the credentials */
 	ST_NETWORK = 5,		/* network error or timeout */
+	ST_LOCAL = 6,		/* a local file (Maildir, outbox, cache) failed */
 };
 
 const char *status_name(enum status);
