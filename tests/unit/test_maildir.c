@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -16,29 +18,6 @@
 #include <unistd.h>
 
 #include "maildir.h"
-
-/* A fresh directory for one test; removed by rm -rf at teardown. */
-static int
-setup(void **state)
-{
-	char *dir = strdup("/tmp/test_maildir.XXXXXX");
-
-	assert_non_null(mkdtemp(dir));
-	*state = dir;
-	return 0;
-}
-
-/* Remove the test's directory. */
-static int
-teardown(void **state)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	assert_int_equal(system(cmd), 0);
-	free(*state);
-	return 0;
-}
 
 /* How many entries (not . or ..) a directory has. */
 static int
@@ -243,19 +222,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_missing, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_create_and_reopen, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_deliver_read, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_tags_and_list, setup,
-		    teardown),
+		TMPDIR_TEST(test_open_missing),
+		TMPDIR_TEST(test_create_and_reopen),
+		TMPDIR_TEST(test_deliver_read),
+		TMPDIR_TEST(test_tags_and_list),
 		cmocka_unit_test(test_tag_valid),
-		cmocka_unit_test_setup_teardown(test_seen_and_remove, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_new_to_cur, setup,
-		    teardown),
+		TMPDIR_TEST(test_seen_and_remove),
+		TMPDIR_TEST(test_new_to_cur),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,513 @@
+/* hcache.c: the LMDB header cache. */
+#include "build-config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <gnutls/crypto.h>
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hcache.h"
+#include "i18n.h"
+#include "xdg.h"
+#include "xmalloc.h"
+
+#define HCACHE_MAPSIZE	((size_t)1 << 32)	/* address space, not disk */
+#define HCACHE_KEYMAX	480			/* LMDB's default is 511 */
+#define HCACHE_VERSION	1
+
+/* LMDB must not open one environment twice in a process, so every worker
+ * shares one handle, counted. */
+struct hcache {
+	MDB_env		*env;
+	MDB_dbi		 dbi;
+	char		*path;
+	unsigned	 refs;
+};
+
+static pthread_mutex_t	 hcache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hcache	*hcache_shared;
+
+/* Where the cache lives. */
+char *
+hcache_default_path(void)
+{
+	return xdg_path("XDG_CACHE_HOME", ".cache", "hcache");
+}
+
+/* A sentence for an LMDB or system failure on the cache. */
+static enum status
+hcache_fail(const char *path, int rc, char **errstr)
+{
+	/* TRANSLATORS: the header cache is an optimisation; mail still works. */
+	*errstr = xasprintf(_("the header cache %s cannot be used (%s); "
+	    "starling fetches headers from the server instead. Remove the "
+	    "directory to start a new cache"), path, mdb_strerror(rc));
+	return ST_LOCAL;
+}
+
+/* Remove a damaged cache's files so it can start afresh. */
+static void
+hcache_wipe(const char *path)
+{
+	char *f;
+
+	f = xasprintf("%s/data.mdb", path);
+	unlink(f);
+	free(f);
+	f = xasprintf("%s/lock.mdb", path);
+	unlink(f);
+	free(f);
+}
+
+/* Open the environment at path; -1 or an LMDB code on failure. */
+static int
+hcache_env_open(const char *path, MDB_env **envp, MDB_dbi *dbi)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = mdb_env_create(envp)) != 0)
+		return rc;
+	mdb_env_set_mapsize(*envp, HCACHE_MAPSIZE);
+	rc = mdb_env_open(*envp, path, MDB_NOTLS | MDB_NOMETASYNC, 0600);
+	if (rc == 0 && (rc = mdb_txn_begin(*envp, NULL, 0, &txn)) == 0) {
+		if ((rc = mdb_dbi_open(txn, NULL, 0, dbi)) == 0)
+			rc = mdb_txn_commit(txn);
+		else
+			mdb_txn_abort(txn);
+	}
+	if (rc != 0) {
+		mdb_env_close(*envp);
+		*envp = NULL;
+	}
+	return rc;
+}
+
+/* Open (or share) the cache in directory path, created 0700. */
+enum status
+hcache_open(const char *path, struct hcache **out, char **errstr)
+{
+	MDB_env *env = NULL;
+	MDB_dbi dbi = 0;
+	char *file;
+	int rc;
+
+	pthread_mutex_lock(&hcache_lock);
+	if (hcache_shared != NULL) {
+		if (strcmp(hcache_shared->path, path) != 0)
+			fatalx("hcache_open: a second cache in one process");
+		hcache_shared->refs++;
+		*out = hcache_shared;
+		pthread_mutex_unlock(&hcache_lock);
+		return ST_OK;
+	}
+	file = xasprintf("%s/data.mdb", path);
+	if (xdg_mkparent(file, errstr) == -1) {
+		free(file);
+		pthread_mutex_unlock(&hcache_lock);
+		return ST_LOCAL;
+	}
+	free(file);
+	rc = hcache_env_open(path, &env, &dbi);
+	if (rc == MDB_INVALID || rc == MDB_CORRUPTED ||
+	    rc == MDB_VERSION_MISMATCH) {
+		hcache_wipe(path);
+		rc = hcache_env_open(path, &env, &dbi);
+	}
+	if (rc != 0) {
+		pthread_mutex_unlock(&hcache_lock);
+		return hcache_fail(path, rc, errstr);
+	}
+	hcache_shared = xcalloc(1, sizeof(*hcache_shared));
+	hcache_shared->env = env;
+	hcache_shared->dbi = dbi;
+	hcache_shared->path = xstrdup(path);
+	hcache_shared->refs = 1;
+	*out = hcache_shared;
+	pthread_mutex_unlock(&hcache_lock);
+	return ST_OK;
+}
+
+/* Drop one reference; the last one closes the environment. */
+void
+hcache_close(struct hcache *hc)
+{
+	if (hc == NULL)
+		return;
+	pthread_mutex_lock(&hcache_lock);
+	if (--hc->refs == 0) {
+		mdb_env_close(hc->env);
+		free(hc->path);
+		free(hc);
+		hcache_shared = NULL;
+	}
+	pthread_mutex_unlock(&hcache_lock);
+}
+
+/* A key buffer: the folder's prefix, then a kind byte and numbers. */
+struct hcache_key {
+	unsigned char	 buf[HCACHE_KEYMAX + 16];
+	size_t		 prefix;	/* bytes naming account and folder */
+	size_t		 len;
+};
+
+/* "account\0folder\0", or "#" and a SHA-256 of both when too long. */
+static void
+hcache_key_prefix(struct hcache_key *k, const char *acct, const char *folder)
+{
+	size_t a = strlen(acct), f = strlen(folder);
+	unsigned char digest[32];
+	char *both;
+
+	if (a + f + 2 <= HCACHE_KEYMAX - 32) {
+		memcpy(k->buf, acct, a + 1);
+		memcpy(k->buf + a + 1, folder, f + 1);
+		k->prefix = a + f + 2;
+	} else {
+		both = xasprintf("%s%c%s", acct, '\0', folder);
+		gnutls_hash_fast(GNUTLS_DIG_SHA256, both, a + f + 1, digest);
+		free(both);
+		k->buf[0] = '#';
+		memcpy(k->buf + 1, digest, sizeof(digest));
+		k->buf[1 + sizeof(digest)] = '\0';
+		k->prefix = 2 + sizeof(digest);
+	}
+	k->len = k->prefix;
+}
+
+/* Append a big-endian number of n bytes (keys sort by UID). */
+static void
+hcache_put_be(unsigned char *p, uint64_t v, size_t n)
+{
+	while (n-- > 0) {
+		p[n] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+/* Read a big-endian number of n bytes. */
+static uint64_t
+hcache_get_be(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n-- > 0)
+		v = (v << 8) | *p++;
+	return v;
+}
+
+/* The key of the folder's meta record. */
+static void
+hcache_key_meta(struct hcache_key *k, const char *acct, const char *folder)
+{
+	hcache_key_prefix(k, acct, folder);
+	k->buf[k->len++] = 'M';
+}
+
+/* The key of one message. */
+static void
+hcache_key_msg(struct hcache_key *k, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t uid)
+{
+	hcache_key_prefix(k, acct, folder);
+	k->buf[k->len++] = 'U';
+	hcache_put_be(k->buf + k->len, uidvalidity, 4);
+	hcache_put_be(k->buf + k->len + 4, uid, 4);
+	k->len += 8;
+}
+
+/* Delete every message record of the folder (any UIDVALIDITY). */
+static int
+hcache_drop_folder(struct hcache *hc, MDB_txn *txn, const char *acct,
+    const char *folder)
+{
+	struct hcache_key k;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc;
+
+	hcache_key_prefix(&k, acct, folder);
+	k.buf[k.len++] = 'U';
+	if ((rc = mdb_cursor_open(txn, hc->dbi, &cur)) != 0)
+		return rc;
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && key.mv_size >= k.len &&
+	    memcmp(key.mv_data, k.buf, k.len) == 0) {
+		if ((rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+		rc = mdb_cursor_get(cur, &key, &val, MDB_GET_CURRENT);
+		if (rc == MDB_NOTFOUND || rc == EINVAL)
+			rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Write the meta record in txn. */
+static int
+hcache_meta_write(struct hcache *hc, MDB_txn *txn, const char *acct,
+    const char *folder, const struct hcache_meta *m)
+{
+	unsigned char buf[1 + 4 + 4 + 8];
+	struct hcache_key k;
+	MDB_val key, val;
+
+	hcache_key_meta(&k, acct, folder);
+	buf[0] = HCACHE_VERSION;
+	hcache_put_be(buf + 1, m->uidvalidity, 4);
+	hcache_put_be(buf + 5, m->uidnext, 4);
+	hcache_put_be(buf + 9, m->highestmodseq, 8);
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	val.mv_data = buf;
+	val.mv_size = sizeof(buf);
+	return mdb_put(txn, hc->dbi, &key, &val, 0);
+}
+
+/* Read the meta record in txn; 0 when there is none. */
+static int
+hcache_meta_read(struct hcache *hc, MDB_txn *txn, const char *acct,
+    const char *folder, struct hcache_meta *m)
+{
+	struct hcache_key k;
+	MDB_val key, val;
+	const unsigned char *p;
+
+	hcache_key_meta(&k, acct, folder);
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	if (mdb_get(txn, hc->dbi, &key, &val) != 0 || val.mv_size != 17)
+		return 0;
+	p = val.mv_data;
+	if (p[0] != HCACHE_VERSION)
+		return 0;
+	m->uidvalidity = (uint32_t)hcache_get_be(p + 1, 4);
+	m->uidnext = (uint32_t)hcache_get_be(p + 5, 4);
+	m->highestmodseq = hcache_get_be(p + 9, 8);
+	return 1;
+}
+
+/* Commit txn, or abort it and say why. */
+static enum status
+hcache_finish(struct hcache *hc, MDB_txn *txn, int rc, char **errstr)
+{
+	if (rc == 0)
+		rc = mdb_txn_commit(txn);
+	else
+		mdb_txn_abort(txn);
+	return rc == 0 ? ST_OK : hcache_fail(hc->path, rc, errstr);
+}
+
+/*
+ * Start using a folder whose UIDVALIDITY is uidvalidity: *meta gets what
+ * the cache knows (zero uidnext and modseq when it knows nothing). A
+ * different UIDVALIDITY drops the folder's records first.
+ */
+enum status
+hcache_folder_begin(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, struct hcache_meta *meta, char **errstr)
+{
+	struct hcache_meta m;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
+		return hcache_fail(hc->path, rc, errstr);
+	if (hcache_meta_read(hc, txn, acct, folder, &m) &&
+	    m.uidvalidity == uidvalidity) {
+		mdb_txn_abort(txn);
+		*meta = m;
+		return ST_OK;
+	}
+	memset(&m, 0, sizeof(m));
+	m.uidvalidity = uidvalidity;
+	rc = hcache_drop_folder(hc, txn, acct, folder);
+	if (rc == 0)
+		rc = hcache_meta_write(hc, txn, acct, folder, &m);
+	*meta = m;
+	return hcache_finish(hc, txn, rc, errstr);
+}
+
+/* Remember the folder's UIDNEXT and HIGHESTMODSEQ after a resync. */
+enum status
+hcache_set_meta(struct hcache *hc, const char *acct, const char *folder,
+    const struct hcache_meta *meta, char **errstr)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
+		return hcache_fail(hc->path, rc, errstr);
+	rc = hcache_meta_write(hc, txn, acct, folder, meta);
+	return hcache_finish(hc, txn, rc, errstr);
+}
+
+/* Length of a string as stored: at most 65535 bytes, whole UTF-8. */
+static size_t
+hcache_strlen(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n <= 0xffff)
+		return n;
+	n = 0xffff;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* Serialise an envelope: version, date, size, flags, from, subject. */
+static unsigned char *
+hcache_encode(const struct envelope *e, size_t *len)
+{
+	size_t fl = hcache_strlen(e->from), sl = hcache_strlen(e->subject);
+	unsigned char *b, *p;
+
+	*len = 1 + 8 + 4 + 4 + 2 + fl + 2 + sl;
+	p = b = xmalloc(*len);
+	*p++ = HCACHE_VERSION;
+	hcache_put_be(p, (uint64_t)(int64_t)e->date, 8);
+	hcache_put_be(p + 8, e->size, 4);
+	hcache_put_be(p + 12, e->flags, 4);
+	hcache_put_be(p + 16, fl, 2);
+	p += 18;
+	if (fl > 0)
+		memcpy(p, e->from, fl);
+	p += fl;
+	hcache_put_be(p, sl, 2);
+	if (sl > 0)
+		memcpy(p + 2, e->subject, sl);
+	return b;
+}
+
+/* Deserialise into e (seq and uid are the caller's); 0 when damaged. */
+static int
+hcache_decode(const unsigned char *p, size_t len, struct envelope *e)
+{
+	size_t fl, sl;
+
+	if (len < 1 + 8 + 4 + 4 + 2 + 2 || p[0] != HCACHE_VERSION)
+		return 0;
+	fl = (size_t)hcache_get_be(p + 17, 2);
+	if (len < 21 + fl)
+		return 0;
+	sl = (size_t)hcache_get_be(p + 19 + fl, 2);
+	if (len != 21 + fl + sl)
+		return 0;
+	e->date = (time_t)(int64_t)hcache_get_be(p + 1, 8);
+	e->size = (uint32_t)hcache_get_be(p + 9, 4);
+	e->flags = (unsigned)hcache_get_be(p + 13, 4);
+	e->from = xstrndup((const char *)p + 19, fl);
+	e->subject = xstrndup((const char *)p + 21 + fl, sl);
+	return 1;
+}
+
+/* Store n envelopes (by their UIDs) in one transaction. */
+enum status
+hcache_put(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, const struct envelope *envs, size_t n,
+    char **errstr)
+{
+	struct hcache_key k;
+	MDB_val key, val;
+	MDB_txn *txn;
+	size_t i;
+	int rc;
+
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
+		return hcache_fail(hc->path, rc, errstr);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (envs[i].uid == 0)
+			continue;
+		hcache_key_msg(&k, acct, folder, uidvalidity, envs[i].uid);
+		key.mv_data = k.buf;
+		key.mv_size = k.len;
+		val.mv_data = hcache_encode(&envs[i], &val.mv_size);
+		rc = mdb_put(txn, hc->dbi, &key, &val, 0);
+		free(val.mv_data);
+	}
+	return hcache_finish(hc, txn, rc, errstr);
+}
+
+/* Fill e (date, size, flags, from, subject) from the cache; 1 if found. */
+int
+hcache_get(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t uid, struct envelope *e)
+{
+	struct hcache_key k;
+	MDB_val key, val;
+	MDB_txn *txn;
+	int found = 0;
+
+	if (mdb_txn_begin(hc->env, NULL, MDB_RDONLY, &txn) != 0)
+		return 0;
+	hcache_key_msg(&k, acct, folder, uidvalidity, uid);
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	if (mdb_get(txn, hc->dbi, &key, &val) == 0)
+		found = hcache_decode(val.mv_data, val.mv_size, e);
+	mdb_txn_abort(txn);
+	if (found)
+		e->uid = uid;
+	return found;
+}
+
+/* Change the flags of one cached message (no record: nothing to do). */
+enum status
+hcache_set_flags(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t uid, unsigned flags, char **errstr)
+{
+	struct hcache_key k;
+	MDB_val key, val, nval;
+	MDB_txn *txn;
+	unsigned char *copy;
+	int rc;
+
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
+		return hcache_fail(hc->path, rc, errstr);
+	hcache_key_msg(&k, acct, folder, uidvalidity, uid);
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	if ((rc = mdb_get(txn, hc->dbi, &key, &val)) == MDB_NOTFOUND ||
+	    (rc == 0 && val.mv_size < 17)) {
+		mdb_txn_abort(txn);
+		return ST_OK;
+	}
+	if (rc == 0) {
+		copy = xmalloc(val.mv_size);
+		memcpy(copy, val.mv_data, val.mv_size);
+		hcache_put_be(copy + 13, flags, 4);
+		nval.mv_data = copy;
+		nval.mv_size = val.mv_size;
+		rc = mdb_put(txn, hc->dbi, &key, &nval, 0);
+		free(copy);
+	}
+	return hcache_finish(hc, txn, rc, errstr);
+}
+
+/* Forget one message (it was expunged). */
+enum status
+hcache_forget(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t uid, char **errstr)
+{
+	struct hcache_key k;
+	MDB_val key;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
+		return hcache_fail(hc->path, rc, errstr);
+	hcache_key_msg(&k, acct, folder, uidvalidity, uid);
+	key.mv_data = k.buf;
+	key.mv_size = k.len;
+	rc = mdb_del(txn, hc->dbi, &key, NULL);
+	return hcache_finish(hc, txn, rc == MDB_NOTFOUND ? 0 : rc, errstr);
+}

@@ -1,0 +1,247 @@
+/* test_hcache.c: the LMDB header cache: records, UIDVALIDITY, flags,
+ * persistence, long names and a damaged file. */
+#include "build-config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "tmpdir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hcache.h"
+
+/* Open the cache in the test directory. */
+static struct hcache *
+open_cache(const char *dir)
+{
+	struct hcache *hc = NULL;
+	char *err = NULL;
+
+	assert_int_equal(hcache_open(dir, &hc, &err), ST_OK);
+	assert_null(err);
+	return hc;
+}
+
+/* An envelope with uid, a Japanese sender and a subject naming uid. */
+static struct envelope
+env(uint32_t uid, char *subject)
+{
+	struct envelope e;
+
+	memset(&e, 0, sizeof(e));
+	e.seq = uid;
+	e.uid = uid;
+	e.date = (time_t)1700000000 + uid;
+	e.from = "山田 太郎";
+	e.subject = subject;
+	e.size = 1000 + uid;
+	e.flags = MSG_SEEN;
+	return e;
+}
+
+/* Free what hcache_get() allocated. */
+static void
+env_clear(struct envelope *e)
+{
+	free(e->from);
+	free(e->subject);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+test_put_get(void **state)
+{
+	struct envelope v[3], got;
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state);
+	char *err = NULL;
+
+	v[0] = env(1, "one");
+	v[1] = env(2, "");
+	v[2] = env(7, "件名");
+	assert_int_equal(hcache_folder_begin(hc, "work", "INBOX", 42, &m,
+	    &err), ST_OK);
+	assert_int_equal(m.uidvalidity, 42);
+	assert_int_equal(m.uidnext, 0);
+	assert_int_equal(hcache_put(hc, "work", "INBOX", 42, v, 3, &err),
+	    ST_OK);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hcache_get(hc, "work", "INBOX", 42, 7, &got), 1);
+	assert_int_equal(got.uid, 7);
+	assert_int_equal(got.date, 1700000007);
+	assert_int_equal(got.size, 1007);
+	assert_int_equal(got.flags, MSG_SEEN);
+	assert_string_equal(got.from, "山田 太郎");
+	assert_string_equal(got.subject, "件名");
+	env_clear(&got);
+	assert_int_equal(hcache_get(hc, "work", "INBOX", 42, 2, &got), 1);
+	assert_string_equal(got.subject, "");
+	env_clear(&got);
+	/* Other UID, other folder, other account, other UIDVALIDITY. */
+	assert_int_equal(hcache_get(hc, "work", "INBOX", 42, 3, &got), 0);
+	assert_int_equal(hcache_get(hc, "work", "INBOX.x", 42, 7, &got), 0);
+	assert_int_equal(hcache_get(hc, "home", "INBOX", 42, 7, &got), 0);
+	assert_int_equal(hcache_get(hc, "work", "INBOX", 43, 7, &got), 0);
+	assert_null(got.from);
+	hcache_close(hc);
+}
+
+static void
+test_uidvalidity_drops_folder(void **state)
+{
+	struct envelope v[2], got;
+	struct hcache_meta m = { 42, 100, 555 };
+	struct hcache *hc = open_cache(*state);
+	char *err = NULL;
+
+	v[0] = env(1, "a");
+	v[1] = env(2, "b");
+	assert_int_equal(hcache_folder_begin(hc, "w", "INBOX", 42, &m, &err),
+	    ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "INBOX", 42, v, 2, &err), ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "Sent", 42, v, 2, &err), ST_OK);
+	m.uidnext = 3;
+	m.highestmodseq = 555;
+	assert_int_equal(hcache_set_meta(hc, "w", "INBOX", &m, &err), ST_OK);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(hcache_folder_begin(hc, "w", "INBOX", 42, &m, &err),
+	    ST_OK);
+	assert_int_equal(m.uidnext, 3);
+	assert_int_equal(m.highestmodseq, 555);
+	/* The folder was recreated: everything of INBOX goes, Sent stays. */
+	assert_int_equal(hcache_folder_begin(hc, "w", "INBOX", 43, &m, &err),
+	    ST_OK);
+	assert_int_equal(m.uidvalidity, 43);
+	assert_int_equal(m.uidnext, 0);
+	assert_int_equal(m.highestmodseq, 0);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hcache_get(hc, "w", "INBOX", 42, 1, &got), 0);
+	assert_int_equal(hcache_get(hc, "w", "INBOX", 42, 2, &got), 0);
+	assert_int_equal(hcache_get(hc, "w", "Sent", 42, 2, &got), 1);
+	env_clear(&got);
+	hcache_close(hc);
+}
+
+static void
+test_flags_forget_and_restart(void **state)
+{
+	struct envelope v[1], got;
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state), *again;
+	char *err = NULL;
+
+	v[0] = env(5, "five");
+	assert_int_equal(hcache_folder_begin(hc, "w", "F", 9, &m, &err), ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "F", 9, v, 1, &err), ST_OK);
+	assert_int_equal(hcache_set_flags(hc, "w", "F", 9, 5,
+	    MSG_FLAGGED | MSG_ANSWERED, &err), ST_OK);
+	/* Flags of a message the cache never saw: nothing happens. */
+	assert_int_equal(hcache_set_flags(hc, "w", "F", 9, 6, MSG_SEEN, &err),
+	    ST_OK);
+	/* A second open shares the environment (one per process). */
+	again = open_cache(*state);
+	assert_ptr_equal(again, hc);
+	hcache_close(again);
+	hcache_close(hc);
+	/* It survives a restart. */
+	hc = open_cache(*state);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hcache_get(hc, "w", "F", 9, 5, &got), 1);
+	assert_int_equal(got.flags, MSG_FLAGGED | MSG_ANSWERED);
+	assert_string_equal(got.subject, "five");
+	env_clear(&got);
+	assert_int_equal(hcache_get(hc, "w", "F", 9, 6, &got), 0);
+	assert_int_equal(hcache_forget(hc, "w", "F", 9, 5, &err), ST_OK);
+	assert_int_equal(hcache_forget(hc, "w", "F", 9, 5, &err), ST_OK);
+	assert_int_equal(hcache_get(hc, "w", "F", 9, 5, &got), 0);
+	hcache_close(hc);
+	hcache_close(NULL);
+}
+
+static void
+test_long_names(void **state)
+{
+	struct envelope v[1], got;
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state);
+	char a[600], b[600], *err = NULL;
+
+	memset(a, 'f', sizeof(a) - 1);
+	a[sizeof(a) - 1] = '\0';
+	memcpy(b, a, sizeof(b));
+	b[300] = 'g';
+	v[0] = env(1, "long");
+	assert_int_equal(hcache_folder_begin(hc, "w", a, 1, &m, &err), ST_OK);
+	assert_int_equal(hcache_put(hc, "w", a, 1, v, 1, &err), ST_OK);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hcache_get(hc, "w", a, 1, 1, &got), 1);
+	env_clear(&got);
+	/* Hashed names still tell folders apart. */
+	assert_int_equal(hcache_get(hc, "w", b, 1, 1, &got), 0);
+	hcache_close(hc);
+}
+
+static void
+test_damaged_file(void **state)
+{
+	struct envelope v[1], got;
+	struct hcache_meta m;
+	struct hcache *hc;
+	char path[300], *err = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", (char *)*state);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("this is not an LMDB file, it is garbage garbage garbage", f);
+	for (int i = 0; i < 4096; i++)
+		fputc('x', f);
+	fclose(f);
+	hc = open_cache(*state);
+	v[0] = env(1, "fresh");
+	assert_int_equal(hcache_folder_begin(hc, "w", "I", 1, &m, &err),
+	    ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "I", 1, v, 1, &err), ST_OK);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hcache_get(hc, "w", "I", 1, 1, &got), 1);
+	env_clear(&got);
+	hcache_close(hc);
+}
+
+static void
+test_unusable_directory(void **state)
+{
+	struct hcache *hc = NULL;
+	char path[300], *err = NULL;
+	FILE *f;
+
+	/* The cache's directory is a regular file: reported, not fatal. */
+	snprintf(path, sizeof(path), "%s/file", (char *)*state);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	assert_int_equal(hcache_open(path, &hc, &err), ST_LOCAL);
+	assert_null(hc);
+	assert_non_null(strstr(err, path));
+	free(err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TMPDIR_TEST(test_put_get),
+		TMPDIR_TEST(test_uidvalidity_drops_folder),
+		TMPDIR_TEST(test_flags_forget_and_restart),
+		TMPDIR_TEST(test_long_names),
+		TMPDIR_TEST(test_damaged_file),
+		TMPDIR_TEST(test_unusable_directory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
