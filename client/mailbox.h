@@ -15,9 +15,9 @@
  * number is not in it). Outputs are only set on ST_OK.
  *
  * Envelopes carry the transit mark of their message's Received fields
- * (fetched with them, at most MAILBOX_TRANSIT_BYTES of them; a field cut
- * there is left out and makes the mark unknown); a message carries its
- * whole transit record.
+ * (fetched with them, at most 32 KiB of them; a field cut there is left
+ * out and makes the mark unknown unless a hop was in the clear); a
+ * message carries its whole transit record.
  *
  * Bodies and headers have "\n" line ends (CRLF made LF). A body whose
  * charset cannot be converted is kept as its bytes, and content_type says

@@ -437,16 +437,25 @@ static void
 transit_tls_pairs(const char *s, const char *end, struct hop *h,
     struct transit_clues *c)
 {
-	size_t n;
+	const char *bits = NULL;
+	size_t n, nbits = 0;
+	int tls = 0;
 
 	for (; (n = transit_next(&s, end)) > 0; s += n) {
-		if (n > 8 && strncasecmp(s, "version=", 8) == 0)
+		if (n > 8 && strncasecmp(s, "version=", 8) == 0) {
 			transit_set_version(h, s + 8, n - 8, c);
-		else if (n > 7 && strncasecmp(s, "cipher=", 7) == 0)
+			tls = 1;
+		} else if (n > 7 && strncasecmp(s, "cipher=", 7) == 0) {
 			transit_set_cipher(h, s + 7, n - 7, c);
-		else if (n > 5 && strncasecmp(s, "bits=", 5) == 0)
-			transit_set_bits(h, s + 5, n - 5);
+			tls = 1;
+		} else if (n > 5 && strncasecmp(s, "bits=", 5) == 0) {
+			bits = s + 5;
+			nbits = n - 5;
+		}
 	}
+	/* Sendmail's "(authenticated bits=0)" is SASL's, not TLS's. */
+	if (tls && bits != NULL)
+		transit_set_bits(h, bits, nbits);
 }
 
 /* Courier: "TLS: TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384". */

@@ -253,15 +253,17 @@ test_sendmail(void **state)
 	assert_int_equal(h.bits, 128);
 	expect_str(h.protocol, "ESMTP");
 	transit_hop_clear(&h);
-	/* an old sendmail with an old OpenSSL: the version is the cipher's */
+	/* an old sendmail with an old OpenSSL: the version is the cipher's;
+	 * the first "bits=" is SASL's */
 	h = hop("from [172.16.46.16] ([178.19.210.163])\n\t(authenticated "
-	    "bits=0)\n        (User authenticated as mhagger@ALUM.MIT.EDU)\n\t"
+	    "bits=56)\n        (User authenticated as mhagger@ALUM.MIT.EDU)\n\t"
 	    "by outgoing-alum.mit.edu (8.13.8/8.12.4) with ESMTP id "
 	    "s8QAUd3Y014861\n\t(version=TLSv1/SSLv3 cipher=DHE-RSA-AES128-SHA "
 	    "bits=128 verify=NOT);\n\tFri, 26 Sep 2014 06:30:43 -0400");
 	assert_int_equal(h.verdict, HOP_ENCRYPTED);
 	assert_int_equal(h.tls, TV_OTHER);
 	expect_str(h.tls_text, "TLSv1/SSLv3");
+	assert_int_equal(h.bits, 128);
 	assert_false(h.weak);
 	transit_hop_clear(&h);
 }
