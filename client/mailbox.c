@@ -22,6 +22,10 @@
  * so a list reply gets 16 KiB per message and no more. */
 #define MAILBOX_ENVELOPE_BYTES	((size_t)16 * 1024)
 
+/* Received and Authentication-Results fields fetched with an envelope:
+ * at most this many bytes of them per message. */
+#define MAILBOX_TRANSIT_BYTES	((uint32_t)32 * 1024)
+
 /* STATUS is asked for at most this many folders (each is one round
  * trip within the timeout); the rest show no counts. */
 #define MAILBOX_MAX_STATUS	500
@@ -667,6 +671,53 @@ mailbox_select(struct session *s, const char *raw, struct folder_state *fs,
 
 /* -------------------------------------------------------------- envelopes */
 
+/* The transit record of a header block (transit.h); when the block was
+ * cut at a size limit, its last field is left out. */
+static struct transit *
+mailbox_transit(const char *text, size_t len, int cut)
+{
+	const struct mailimf_optional_field *of;
+	const struct mailimf_field *f;
+	struct mailimf_fields *fields = NULL;
+	struct transit *t = transit_new();
+	size_t idx = 0;
+	clistiter *it;
+
+	if (text != NULL && mailimf_optional_fields_parse(text, len, &idx,
+	    &fields) == MAILIMF_NO_ERROR && fields != NULL) {
+		for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
+			f = clist_content(it);
+			if (cut && clist_next(it) == NULL)
+				break;
+			if (f->fld_type != MAILIMF_FIELD_OPTIONAL_FIELD)
+				continue;
+			of = f->fld_data.fld_optional_field;
+			transit_add(t, of->fld_name, of->fld_value);
+		}
+		mailimf_fields_free(fields);
+	}
+	if (cut)
+		transit_cut(t);
+	transit_finish(t);
+	return t;
+}
+
+/* The transit mark of a FETCHed header block. */
+static enum transit_mark
+mailbox_transit_mark(const struct mailimap_msg_att_body_section *b)
+{
+	struct transit *t;
+	enum transit_mark m;
+
+	if (b == NULL)
+		return TM_UNKNOWN;
+	t = mailbox_transit(b->sec_body_part, b->sec_length,
+	    b->sec_length >= MAILBOX_TRANSIT_BYTES);
+	m = transit_mark(t);
+	transit_free(t);
+	return m;
+}
+
 /* Seconds since the epoch of a date with a +-HHMM zone; 0 if absurd. */
 static time_t
 mailbox_time(int y, int mon, int d, int h, int mi, int sec, int zone)
@@ -793,6 +844,9 @@ mailbox_static_item(const struct mailimap_msg_att_static *st,
 		break;
 	case MAILIMAP_MSG_ATT_ENVELOPE:
 		return st->att_data.att_env;
+	case MAILIMAP_MSG_ATT_BODY_SECTION:
+		e->transit = mailbox_transit_mark(st->att_data.att_body_section);
+		break;
 	}
 	return NULL;
 }
@@ -861,7 +915,27 @@ mailbox_envelopes_from(clist *list, uint32_t first, uint32_t last,
 	return e;
 }
 
-/* UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE. */
+/* BODY.PEEK[HEADER.FIELDS (RECEIVED AUTHENTICATION-RESULTS)]<0.N> */
+static struct mailimap_fetch_att *
+mailbox_transit_att(void)
+{
+	struct mailimap_header_list *hl;
+	struct mailimap_section *sec;
+	struct mailimap_fetch_att *a;
+	clist *names;
+
+	if ((names = clist_new()) == NULL ||
+	    clist_append(names, xstrdup("RECEIVED")) < 0 ||
+	    clist_append(names, xstrdup("AUTHENTICATION-RESULTS")) < 0 ||
+	    (hl = mailimap_header_list_new(names)) == NULL ||
+	    (sec = mailimap_section_new_header_fields(hl)) == NULL ||
+	    (a = mailimap_fetch_att_new_body_peek_section_partial(sec, 0,
+	    MAILBOX_TRANSIT_BYTES)) == NULL)
+		fatalx("mailbox: out of memory");
+	return a;
+}
+
+/* UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE and the transit fields. */
 static struct mailimap_fetch_type *
 mailbox_envelope_atts(void)
 {
@@ -883,6 +957,9 @@ mailbox_envelope_atts(void)
 		    mailimap_fetch_type_new_fetch_att_list_add(ft, a) !=
 		    MAILIMAP_NO_ERROR)
 			fatalx("mailbox: out of memory");
+	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailbox_transit_att()) != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
 	return ft;
 }
 
@@ -911,7 +988,8 @@ mailbox_envelopes(struct session *s, uint32_t first, uint32_t last,
 		fatalx("mailbox: out of memory");
 	c.fetch = mailbox_envelope_atts();
 	st = mailbox_fetch(s, &c, (size_t)(last - first + 1) *
-	    MAILBOX_ENVELOPE_BYTES + 65536, _("fetching the message list"),
+	    (MAILBOX_ENVELOPE_BYTES + MAILBOX_TRANSIT_BYTES) + 65536,
+	    _("fetching the message list"),
 	    errstr);
 	if (st == ST_OK)
 		*out = mailbox_envelopes_from(c.fetched, first, last, n);
@@ -1165,6 +1243,7 @@ mailbox_parse_message(const char *text, size_t len, struct message *m)
 
 	memset(m, 0, sizeof(*m));
 	m->headers = mailbox_headers(text, len);
+	m->transit = mailbox_transit(text, len, 0);
 	if (mailmime_parse(text, len, &idx, &mime) != MAILIMF_NO_ERROR ||
 	    mime == NULL) {
 		m->body = mailbox_lf(text, len);
@@ -1262,5 +1341,6 @@ mailbox_message_clear(struct message *m)
 	free(m->headers);
 	free(m->body);
 	free(m->content_type);
+	transit_free(m->transit);
 	memset(m, 0, sizeof(*m));
 }

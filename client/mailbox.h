@@ -14,6 +14,11 @@
  * when the gate refuses; ST_USAGE when no folder is open or the message
  * number is not in it). Outputs are only set on ST_OK.
  *
+ * Envelopes carry the transit mark of their message's Received fields
+ * (fetched with them, at most 32 KiB of them; a field cut there is left
+ * out and makes the mark unknown unless a hop was in the clear); a
+ * message carries its whole transit record.
+ *
  * Bodies and headers have "\n" line ends (CRLF made LF). A body whose
  * charset cannot be converted is kept as its bytes, and content_type says
  * so. mailbox_decode_header() and mailbox_decode_name() never fail: what
@@ -26,6 +31,7 @@
 #include <time.h>
 
 #include "session.h"
+#include "transit.h"
 
 enum msg_flag {
 	MSG_SEEN	= 1 << 0,
@@ -53,6 +59,7 @@ struct envelope {
 	char		*subject;
 	uint32_t	 size;		/* RFC822.SIZE */
 	unsigned	 flags;		/* enum msg_flag bits */
+	enum transit_mark transit;	/* from Received fields (transit.h) */
 };
 
 struct folder_state {
@@ -67,6 +74,7 @@ struct message {
 	char		*headers;	/* From, To, Cc, Date, Subject: one per line */
 	char		*body;		/* the first text part, UTF-8 */
 	char		*content_type;	/* of that part, e.g. "text/plain" */
+	struct transit	*transit;	/* hops and results (transit.h) */
 };
 
 enum status	mailbox_list(struct session *, struct folder **, size_t *,

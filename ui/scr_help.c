@@ -10,6 +10,7 @@
 #include "screen.h"
 #include "term.h"
 #include "text.h"
+#include "transit_view.h"
 #include "xmalloc.h"
 
 #define HELP_KEY_MAX	14	/* widest key column */
@@ -177,6 +178,25 @@ help_build_footer(struct help *h)
 	free(path);
 }
 
+/* A line of the index's legend of transit marks (transit_view.c): a
+ * mark in the key column, or a heading or note across. */
+static void
+help_add_legend(void *arg, const char *mark, const char *text,
+    enum attr attr)
+{
+	struct key_help k;
+
+	if (mark == NULL) {
+		help_build_text(arg, text, attr);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.key = (char *)mark;
+	k.op = "";
+	k.desc = text;
+	help_build_key(arg, &k);
+}
+
 /* Build the rows for a width: this screen's keys, then the global ones. */
 static void
 help_build(struct help *h, int width)
@@ -188,6 +208,10 @@ help_build(struct help *h, int width)
 	if (h->ctx != KC_GLOBAL)
 		help_build_group(h, h->ctx);
 	help_build_group(h, KC_GLOBAL);
+	if (h->ctx == KC_INDEX) {
+		help_row(h, NULL, NULL, "", AT_NORMAL);
+		transit_view_legend(help_add_legend, h);
+	}
 	help_build_footer(h);
 }
 

@@ -15,12 +15,14 @@
 #include "screen.h"
 #include "term.h"
 #include "text.h"
+#include "transit_view.h"
 #include "xmalloc.h"
 
 #define IX_MARGIN	20	/* rows fetched beyond the screen, each side */
 #define IX_DATE_W	10	/* "2024-01-31" */
 #define IX_SIZE_W	5	/* "1023K" */
 #define IX_FROM_W	20
+#define IX_MARK_X	5	/* the transit mark, after " NDr " */
 
 struct ix_env {
 	time_t		 date;
@@ -28,6 +30,7 @@ struct ix_env {
 	char		*subject;
 	uint32_t	 size;
 	unsigned	 flags;
+	enum transit_mark transit;
 };
 
 struct index {
@@ -161,6 +164,7 @@ ix_envelopes(struct index *ix, const struct event *ev)
 		e->subject = xstrdup(src->subject ? src->subject : "");
 		e->size = src->size;
 		e->flags = src->flags;
+		e->transit = src->transit;
 		ix_env_free(ix->envs[src->seq - 1]);
 		ix->envs[src->seq - 1] = e;
 		ix->asked[src->seq - 1] = 1;
@@ -283,8 +287,8 @@ ix_line(const struct ix_env *e, int from_w, int subj_w)
 	d = text_fit(date, IX_DATE_W, 1);
 	fr = text_fit(e->from, from_w, 1);
 	su = text_fit(e->subject, subj_w, 0);
-	line = xasprintf(" %s %s %s %*s %s", flags, d, fr, IX_SIZE_W, size,
-	    su);
+	line = xasprintf(" %s %c %s %s %*s %s", flags,
+	    transit_view_mark(e->transit, NULL), d, fr, IX_SIZE_W, size, su);
 	free(d);
 	free(fr);
 	free(su);
@@ -295,9 +299,11 @@ ix_line(const struct ix_env *e, int from_w, int subj_w)
 static void
 ix_draw_row(struct index *ix, int y, int i)
 {
-	int cols = term_cols(), fixed = 1 + 4 + IX_DATE_W + 1 + IX_SIZE_W + 2;
+	int cols = term_cols(), fixed = 1 + 4 + 2 + IX_DATE_W + 1 +
+	    IX_SIZE_W + 2;
 	int rest = cols - fixed, from_w, sel = i == ix->cursor;
-	char *line;
+	char *line, mark[2];
+	enum attr at;
 
 	from_w = rest >= 50 ? IX_FROM_W : rest * 2 / 5;
 	if (sel)
@@ -311,6 +317,10 @@ ix_draw_row(struct index *ix, int y, int i)
 	term_put(y, 0, cols, sel ? AT_REVERSE : ix->envs[i]->flags &
 	    MSG_SEEN ? AT_NORMAL : AT_BOLD, line);
 	free(line);
+	mark[0] = transit_view_mark(ix->envs[i]->transit, &at);
+	mark[1] = '\0';
+	if (!sel && cols > IX_MARK_X)
+		term_put(y, IX_MARK_X, 1, at, mark);
 }
 
 /* The search prompt on the last row of the screen. */

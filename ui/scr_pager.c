@@ -16,6 +16,7 @@
 #include "screen.h"
 #include "term.h"
 #include "text.h"
+#include "transit_view.h"
 #include "xmalloc.h"
 
 #define PG_TAB	8
@@ -34,6 +35,7 @@ struct pager {
 	int		 pending;	/* the message was asked for */
 	int		 lost;		/* IMAP was down since */
 	struct message	 msg;		/* a deep copy */
+	struct transit_view *transit;	/* hops and results, in words */
 	char		*subject;	/* for the title, or NULL */
 	struct pg_line	*lines;
 	size_t		 nlines;
@@ -210,6 +212,13 @@ pg_type_note(const char *ct)
 	return note;
 }
 
+/* A transit line (transit_view.c), wrapped like the rest. */
+static void
+pg_add_transit(void *arg, const char *text, enum attr at)
+{
+	pg_add_text(arg, text, 0, at);
+}
+
 /* Lay the message out for the current width. */
 static void
 pg_layout(struct pager *pg, int width)
@@ -220,6 +229,7 @@ pg_layout(struct pager *pg, int width)
 	pg_lines_clear(pg);
 	pg->width = width > 2 ? width : 2;
 	pg_add_text(pg, pg->msg.headers, 1, AT_NORMAL);
+	transit_view_lines(pg->transit, pg_add_transit, pg);
 	pg_add(pg, xstrdup(""), 0, AT_NORMAL);
 	if (pg->msg.body[0] == '\0') {
 		/* TRANSLATORS: %s is a MIME type such as "image/png". */
@@ -335,6 +345,7 @@ pg_take(struct pager *pg, const struct event *ev)
 	pg->msg.content_type = m->content_type ? xstrdup(m->content_type) :
 	    NULL;
 	pg->subject = pg_subject(pg->msg.headers);
+	pg->transit = transit_view_new(m->transit);
 	pg->loaded = 1;
 	pg->pending = 0;
 	pg->width = 0;
@@ -406,6 +417,7 @@ pg_free(struct screen *s)
 	free(pg->msg.headers);
 	free(pg->msg.body);
 	free(pg->msg.content_type);
+	transit_view_free(pg->transit);
 	free(pg->subject);
 	free(pg->raw);
 	free(pg);

@@ -17,7 +17,9 @@
 #     $SUBMISSION_PORT (STARTTLS, required before AUTH)  $SMTPS_PORT (implicit TLS)
 #     SASL through the "tls" Dovecot's auth; mail for alice@localhost is
 #     delivered by Postfix's virtual(8) into $H/mail/alice/Maildir, which is
-#     the Maildir Dovecot serves to alice.
+#     the Maildir Dovecot serves to alice.  Received fields record the TLS
+#     facts (smtpd_tls_received_header); 127.0.0.1 may send XCLIENT (to
+#     stand for a sender elsewhere, as tests/servers/t-transit.sh does).
 #   Dovecot "plain" instance (ssl = no, plaintext auth allowed), 127.0.0.1:
 #     $PLAIN_IMAP_PORT $PLAIN_POP3_PORT, and Postfix $PLAIN_SMTP_PORT (no TLS,
 #     AUTH in the clear, SASL through the plain Dovecot's auth).
@@ -350,6 +352,8 @@ smtpd_tls_auth_only = yes
 smtpd_tls_protocols = >=TLSv1.2
 smtpd_tls_mandatory_protocols = >=TLSv1.2
 smtpd_tls_loglevel = 1
+smtpd_tls_received_header = yes
+smtpd_authorized_xclient_hosts = 127.0.0.1
 smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $H/dovecot/auth-postfix
