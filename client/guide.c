@@ -35,23 +35,30 @@ static const char *const guide_step_names[GS_COUNT] = {
 	"authentication",
 };
 
-/* The heading and the explanation of each step. */
+/* The heading and the explanation of each step (and, where it differs,
+ * the explanation for implicit TLS). */
 static const struct {
 	const char	*title;
 	const char	*text;
+	const char	*implicit;
 } guide_steps[GS_COUNT] = {
 	[GS_GREETING] = { N_("1. The greeting"),
 	    N_("The server's first line travels in the clear: anyone on the "
 	    "path can read it, and an attacker can change it, for example "
 	    "into PREAUTH (\"already logged in\") or BYE to skip encryption. "
 	    "starling trusts nothing in it: PREAUTH, BYE or a garbled "
-	    "greeting before TLS ends the connection.") },
+	    "greeting before TLS ends the connection."),
+	    N_("The server's first line, already inside TLS: nobody on the "
+	    "path can read or change it, because the certificate was checked "
+	    "before it arrived.") },
 	[GS_CAPABILITIES] = { N_("2. The capabilities"),
 	    N_("What the server says it can do, still in the clear. An "
 	    "attacker can delete STARTTLS from this list (\"STARTTLS "
 	    "stripping\") or add a way to log in; starling sends STARTTLS "
 	    "whether it is listed or not, and forgets this list once TLS is "
-	    "up.") },
+	    "up."),
+	    N_("What the server says it can do, already encrypted: nobody on "
+	    "the path can delete anything from it.") },
 	[GS_STARTTLS] = { N_("3. STARTTLS"),
 	    N_("starling asks to switch to TLS (STLS in POP3) and waits for "
 	    "the server's yes. An attacker can answer no, or slip extra lines "
@@ -231,6 +238,7 @@ struct guide_scan {
 	int		 stls_ok;
 	int		 authed;
 	int		 tls_talk;	/* a line was sent or received in TLS */
+	int		 notes;		/* notes in the clear so far */
 	const char	*last;		/* the last received greeting line */
 };
 
@@ -243,7 +251,9 @@ guide_note_step(struct guide_scan *sc, const struct tr_line *l)
 	if (sc->stls_sent)
 		return sc->stls_ok && sc->tls_attempted ? GS_CERTIFICATE :
 		    GS_STARTTLS;
-	if (sc->implicit && sc->tls_attempted && !sc->greeted)
+	/* Implicit TLS: after "connected to ...", a failed handshake. */
+	if (sc->implicit && sc->tls_attempted && !sc->greeted &&
+	    sc->notes++ > 0)
 		return GS_CERTIFICATE;
 	return GUIDE_NONE;
 }
@@ -506,6 +516,7 @@ guide_conn_step(struct blocks *b, const struct guide_conn *c,
 	int seen = f->total[s] > 0 || (s == GS_CERTIFICATE && c->tls != NULL &&
 	    c->tls->attempted);
 
+	guide_put(b, GB_BLANK, "");
 	guide_put(b, GB_STEP, _(guide_steps[s].title));
 	if (guide_step_implicit(b, c, f, s))
 		return;
@@ -513,7 +524,9 @@ guide_conn_step(struct blocks *b, const struct guide_conn *c,
 		guide_step_lines(b, c, f, s);
 	else
 		guide_put(b, GB_MISSING, _("Not seen in this connection."));
-	guide_put(b, GB_TEXT, _(guide_steps[s].text));
+	guide_put(b, GB_TEXT, c->transport == TRANSPORT_IMPLICIT &&
+	    guide_steps[s].implicit != NULL ? _(guide_steps[s].implicit) :
+	    _(guide_steps[s].text));
 	if (s == GS_AUTH && guide_step_plain(c, f, s))
 		guide_put(b, GB_TEXT, _("Here the login travelled in the clear, "
 		    "because you allowed it for this account: anyone on the "
@@ -553,6 +566,7 @@ guide_conn_blocks(struct blocks *b, const struct guide_conn *c)
 	for (s = 0; s < GS_COUNT; s++)
 		guide_conn_step(b, c, &f, s);
 	if (c->error != NULL) {
+		guide_put(b, GB_BLANK, "");
 		guide_put(b, GB_STEP, _("What stopped this connection"));
 		e = transcript_sanitize(c->error, strlen(c->error));
 		guide_put(b, GB_TEXT, e);
@@ -696,14 +710,13 @@ guide_level_advice(enum level l)
 		    "comparing its fingerprint with your provider's through "
 		    "another channel.");
 	case LEVEL_PLAINTEXT:
-		return _("Anyone on the path can read everything, your password "
-		    "too if you allow it. Use an imaps://, pop3s:// or smtps:// "
-		    "URL, or a provider that offers TLS; keep the override for "
-		    "test servers.");
+		return _("A password would travel in the clear as well. Use "
+		    "an imaps://, pop3s:// or smtps:// URL, or a provider that "
+		    "offers TLS; keep the override for test servers.");
 	case LEVEL_NONE:
 		break;
 	}
-	return _("Not connected yet: press c to connect.");
+	return _("Press c to connect.");
 }
 
 /* The lock tags and what to do about each. */

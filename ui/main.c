@@ -51,6 +51,7 @@ usage(FILE *f)
 	    "[--allow-plaintext-auth] ACCOUNT\n"
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
 	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
+	    "       starling guide [--config FILE] [ACCOUNT]\n"
 	    "       starling --help | --version\n"));
 }
 
@@ -87,6 +88,8 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "guide") == 0)
+		return cmd_guide(argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
 	    strcmp(argv[1], "fetch") == 0))
 		return not_yet(argv[1]);

@@ -281,6 +281,7 @@ static void
 test_implicit(void **state)
 {
 	struct transcript *t = transcript_new();
+	struct tls_info tls;
 	struct guide_found f;
 	struct guide *g;
 
@@ -294,8 +295,13 @@ test_implicit(void **state)
 	S(t, "1 OK done");
 	C(t, "2 LOGIN alice " PASSWORD);
 	S(t, "2 OK Logged in");
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_IMPLICIT, NULL, &f);
+	memset(&tls, 0, sizeof(tls));
+	tls.attempted = tls.done = 1;
+	/* The note "connected to" is no part of the handshake. */
+	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_IMPLICIT, &tls, &f);
 	assert_int_equal(f.total[GS_CERTIFICATE], 1);
+	assert_string_equal(step_line(t, &f, GS_CERTIFICATE, 0),
+	    "TLS1.3 handshake done");
 	assert_int_equal(f.total[GS_GREETING], 1);
 	assert_int_equal(f.total[GS_CAPABILITIES], 3);
 	assert_int_equal(f.total[GS_STARTTLS], 0);
@@ -308,7 +314,22 @@ test_implicit(void **state)
 	assert_int_equal(count(g, GB_WIRE, "[plain]"), 0);
 	/* No advice to switch: it is implicit already. */
 	assert_int_equal(count(g, GB_ITEM, "removes the plaintext phase"), 0);
+	/* Nothing said to travel in the clear. */
+	assert_int_equal(count(g, GB_TEXT, "travels in the clear"), 0);
+	assert_int_equal(count(g, GB_TEXT, "already inside TLS"), 1);
 	guide_free(g);
+	transcript_free(t);
+
+	/* A failed handshake: its note, after "connected to". */
+	t = transcript_new();
+	transcript_note(t, "connected to IMAP localhost:993");
+	transcript_note(t, "the certificate of localhost is not trusted");
+	tls.done = 0;
+	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_IMPLICIT, &tls, &f);
+	assert_int_equal(f.total[GS_CERTIFICATE], 1);
+	assert_string_equal(step_line(t, &f, GS_CERTIFICATE, 0),
+	    "the certificate of localhost is not trusted");
+	assert_int_equal(f.total[GS_GREETING], 0);
 	transcript_free(t);
 }
 
