@@ -153,7 +153,7 @@ gd_op(struct screen *s, enum op op)
 		app_pop(s->app);
 		return 1;
 	}
-	return list_move(&v->top, &dummy, count > 1 ? count : 1, 0, op);
+	return list_move(&v->top, &dummy, count > 1 ? count : 1, v->body, op);
 }
 
 /* A connection of this account changed: tell it again. */
