@@ -39,14 +39,15 @@ cmd_config_hint(const char *path)
 	    "user = alice\n"
 	    "password_cmd = pass show mail/work\n\n"
 	    "then run: chmod 600 %s\n"
-	    "See starling(1) and the README for every setting.\n"), path);
+	    "See starling.conf(5) for every setting.\n"), path);
 }
 
 /* The usage text. */
 static void
 usage(FILE *f)
 {
-	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER]\n"
+	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER] "
+	    "[--allow-plaintext-auth]\n"
 	    "       starling check [--config FILE] [--json] [--transcript] "
 	    "[--allow-plaintext-auth] ACCOUNT\n"
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
