@@ -69,11 +69,17 @@ not_yet(const char *what)
 int
 main(int argc, char **argv)
 {
+#ifdef ENABLE_NLS
+	/* The catalogs of a build tree (tests), like git's GIT_TEXTDOMAINDIR. */
+	const char *localedir = getenv("STARLING_LOCALEDIR");
+#endif
+
 	setlocale(LC_ALL, "");
 	/* A server that hangs up must not kill us: writes fail instead. */
 	signal(SIGPIPE, SIG_IGN);
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, localedir != NULL && *localedir == '/' ?
+	    localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
