@@ -229,13 +229,11 @@ found_add(struct guide_found *f, enum guide_step s, size_t i)
 
 /* Where the classifier is in the dialogue. */
 struct guide_scan {
-	enum service	 svc;
 	int		 implicit;
 	int		 tls_attempted;
 	enum guide_step	 cur;
 	int		 greeted;
 	int		 stls_sent;
-	int		 stls_ok;
 	int		 authed;
 	int		 tls_talk;	/* a line was sent or received in TLS */
 	int		 notes;		/* notes in the clear so far */
@@ -248,9 +246,9 @@ guide_note_step(struct guide_scan *sc, const struct tr_line *l)
 {
 	if (l->phase == TR_TLS)
 		return sc->tls_talk ? GUIDE_NONE : GS_CERTIFICATE;
+	/* A handshake is attempted only after a positive reply. */
 	if (sc->stls_sent)
-		return sc->stls_ok && sc->tls_attempted ? GS_CERTIFICATE :
-		    GS_STARTTLS;
+		return sc->tls_attempted ? GS_CERTIFICATE : GS_STARTTLS;
 	/* Implicit TLS: after "connected to ...", a failed handshake. */
 	if (sc->implicit && sc->tls_attempted && !sc->greeted &&
 	    sc->notes++ > 0)
@@ -297,10 +295,8 @@ guide_plain_step(struct guide_scan *sc, const struct tr_line *l)
 		sc->stls_sent = 1;
 		return GS_STARTTLS;
 	}
-	if (sc->cur == GS_STARTTLS && l->dir == TR_RECEIVED) {
-		sc->stls_ok = starttls_reply(sc->svc, l->text) == STLS_OK;
+	if (sc->cur == GS_STARTTLS && l->dir == TR_RECEIVED)
 		return GS_STARTTLS;
-	}
 	if ((s = guide_auth_step(sc, l)) != GUIDE_NONE)
 		return s;
 	if (!sc->stls_sent && sc->greeted)
@@ -336,8 +332,8 @@ guide_line_step(struct guide_scan *sc, const struct tr_line *l)
 
 /* Find the steps of a connection in its transcript. */
 void
-guide_find_steps(const struct transcript *tr, enum service svc,
-    enum transport tp, const struct tls_info *tls, struct guide_found *f)
+guide_find_steps(const struct transcript *tr, enum transport tp,
+    const struct tls_info *tls, struct guide_found *f)
 {
 	struct guide_scan sc;
 	const struct tr_line *l;
@@ -346,7 +342,6 @@ guide_find_steps(const struct transcript *tr, enum service svc,
 
 	memset(f, 0, sizeof(*f));
 	memset(&sc, 0, sizeof(sc));
-	sc.svc = svc;
 	sc.implicit = tp == TRANSPORT_IMPLICIT;
 	sc.tls_attempted = tls != NULL && tls->attempted;
 	sc.cur = GUIDE_NONE;
@@ -562,7 +557,7 @@ guide_conn_blocks(struct blocks *b, const struct guide_conn *c)
 	enum guide_step s;
 	char *e;
 
-	guide_find_steps(c->tr, c->service, c->transport, c->tls, &f);
+	guide_find_steps(c->tr, c->transport, c->tls, &f);
 	for (s = 0; s < GS_COUNT; s++)
 		guide_conn_step(b, c, &f, s);
 	if (c->error != NULL) {

@@ -91,9 +91,8 @@ const struct guide_block *guide_block(const struct guide *, size_t);
 
 /* Exposed for tests: find the steps in a transcript. The tls_info may be
  * NULL; it only says whether a failed handshake was attempted. */
-void		 guide_find_steps(const struct transcript *, enum service,
-		     enum transport, const struct tls_info *,
-		     struct guide_found *);
+void		 guide_find_steps(const struct transcript *, enum transport,
+		     const struct tls_info *, struct guide_found *);
 const char	*guide_step_name(enum guide_step);
 
 #endif

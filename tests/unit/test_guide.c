@@ -119,7 +119,7 @@ test_null(void **state)
 
 	(void)state;
 	guide_free(NULL);
-	guide_find_steps(NULL, SERVICE_IMAP, TRANSPORT_STARTTLS, NULL, &f);
+	guide_find_steps(NULL, TRANSPORT_STARTTLS, NULL, &f);
 	assert_int_equal(f.total[GS_GREETING], 0);
 	assert_string_equal(guide_step_name(GS_AUTH), "authentication");
 	assert_null(guide_step_name(GS_COUNT));
@@ -135,7 +135,7 @@ test_imap_steps(void **state)
 	size_t sum = 0;
 
 	(void)state;
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_STARTTLS, NULL, &f);
+	guide_find_steps(t, TRANSPORT_STARTTLS, NULL, &f);
 	assert_int_equal(f.total[GS_GREETING], 1);
 	assert_string_equal(step_line(t, &f, GS_GREETING, 0),
 	    "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] Dovecot ready.");
@@ -214,7 +214,7 @@ test_refused(void **state)
 	C(t, "STLS");
 	S(t, "-ERR not today");
 	transcript_note(t, "STARTTLS failed: not encrypted");
-	guide_find_steps(t, SERVICE_POP3, TRANSPORT_STARTTLS, NULL, &f);
+	guide_find_steps(t, TRANSPORT_STARTTLS, NULL, &f);
 	assert_int_equal(f.total[GS_GREETING], 1);
 	assert_int_equal(f.total[GS_CAPABILITIES], 4);
 	assert_int_equal(f.total[GS_STARTTLS], 3);
@@ -262,7 +262,7 @@ test_smtp(void **state)
 	transcript_secret_mode(t, 0);
 	S(t, "235 2.7.0 Authentication successful");
 	C(t, "QUIT");
-	guide_find_steps(t, SERVICE_SMTP, TRANSPORT_STARTTLS, NULL, &f);
+	guide_find_steps(t, TRANSPORT_STARTTLS, NULL, &f);
 	assert_int_equal(f.total[GS_GREETING], 2);
 	assert_int_equal(f.total[GS_CAPABILITIES], 3);
 	assert_int_equal(f.total[GS_STARTTLS], 2);
@@ -298,7 +298,7 @@ test_implicit(void **state)
 	memset(&tls, 0, sizeof(tls));
 	tls.attempted = tls.done = 1;
 	/* The note "connected to" is no part of the handshake. */
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_IMPLICIT, &tls, &f);
+	guide_find_steps(t, TRANSPORT_IMPLICIT, &tls, &f);
 	assert_int_equal(f.total[GS_CERTIFICATE], 1);
 	assert_string_equal(step_line(t, &f, GS_CERTIFICATE, 0),
 	    "TLS1.3 handshake done");
@@ -325,7 +325,7 @@ test_implicit(void **state)
 	transcript_note(t, "connected to IMAP localhost:993");
 	transcript_note(t, "the certificate of localhost is not trusted");
 	tls.done = 0;
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_IMPLICIT, &tls, &f);
+	guide_find_steps(t, TRANSPORT_IMPLICIT, &tls, &f);
 	assert_int_equal(f.total[GS_CERTIFICATE], 1);
 	assert_string_equal(step_line(t, &f, GS_CERTIFICATE, 0),
 	    "the certificate of localhost is not trusted");
@@ -353,7 +353,7 @@ test_cert_failed(void **state)
 	C(t, "S1 STARTTLS");
 	S(t, "S1 OK go");
 	transcript_note(t, "the certificate of localhost is not trusted");
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_STARTTLS, &tls, &f);
+	guide_find_steps(t, TRANSPORT_STARTTLS, &tls, &f);
 	assert_int_equal(f.total[GS_STARTTLS], 2);
 	assert_int_equal(f.total[GS_CERTIFICATE], 1);
 	g = build(t, SERVICE_IMAP, TRANSPORT_STARTTLS, &tls);
@@ -364,7 +364,7 @@ test_cert_failed(void **state)
 	assert_int_equal(count(g, GB_MISSING, "Not seen"), 3);
 	guide_free(g);
 	/* Without the facts, the note stays with STARTTLS. */
-	guide_find_steps(t, SERVICE_IMAP, TRANSPORT_STARTTLS, NULL, &f);
+	guide_find_steps(t, TRANSPORT_STARTTLS, NULL, &f);
 	assert_int_equal(f.total[GS_STARTTLS], 3);
 	assert_int_equal(f.total[GS_CERTIFICATE], 0);
 	transcript_free(t);
