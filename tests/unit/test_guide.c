@@ -232,6 +232,39 @@ test_refused(void **state)
 	transcript_free(t);
 }
 
+/* The override: STARTTLS refused, the login in the clear, said so. */
+static void
+test_plain_login(void **state)
+{
+	struct transcript *t = transcript_new();
+	struct guide_found f;
+	struct guide *g;
+	long i;
+
+	(void)state;
+	transcript_add_secret(t, PASSWORD);
+	S(t, "* OK ready");
+	C(t, "S1 STARTTLS");
+	S(t, "S1 NO not here");
+	transcript_note(t, "STARTTLS failed: not encrypted");
+	C(t, "1 LOGIN alice " PASSWORD);
+	S(t, "1 OK logged in");
+	guide_find_steps(t, TRANSPORT_STARTTLS, NULL, &f);
+	assert_int_equal(f.total[GS_STARTTLS], 3);
+	assert_int_equal(f.total[GS_AUTH], 2);
+	assert_int_equal(f.total[GS_ENCRYPTED], 0);
+	g = build(t, SERVICE_IMAP, TRANSPORT_STARTTLS, NULL);
+	i = find(g, "1 LOGIN [redacted]");
+	assert_true(i >= 0);
+	assert_string_equal(guide_block(g, (size_t)i)->tag, "[plain] C:");
+	assert_true(guide_block(g, (size_t)i)->plain);
+	assert_int_equal(count(g, GB_TEXT, "the login travelled in the clear"),
+	    1);
+	assert_int_equal(count(g, -1, PASSWORD), 0);
+	guide_free(g);
+	transcript_free(t);
+}
+
 /* SMTP: a multi-line greeting, EHLO twice, AUTH LOGIN's continuations. */
 static void
 test_smtp(void **state)
@@ -479,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_imap_steps),
 		cmocka_unit_test(test_imap_guide),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_plain_login),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_implicit),
 		cmocka_unit_test(test_cert_failed),
