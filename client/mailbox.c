@@ -1073,6 +1073,24 @@ mailbox_headers(const char *text, size_t len)
 	return out;
 }
 
+/* The first Authentication-Results header's raw value, or NULL. */
+static char *
+mailbox_auth_results(const char *text, size_t len)
+{
+	struct mailimf_fields *fields = NULL;
+	const char *v;
+	char *out = NULL;
+	size_t idx = 0;
+
+	if (mailimf_optional_fields_parse(text, len, &idx, &fields) !=
+	    MAILIMF_NO_ERROR || fields == NULL)
+		return NULL;
+	if ((v = mailbox_field(fields, "Authentication-Results")) != NULL)
+		out = xstrdup(v);
+	mailimf_fields_free(fields);
+	return out;
+}
+
 /* Is this content type text/plain (plain) or text/anything (!plain)?
  * No Content-Type at all means text/plain (RFC 2045 5.2). */
 static int
@@ -1244,6 +1262,7 @@ mailbox_parse_message(const char *text, size_t len, struct message *m)
 	memset(m, 0, sizeof(*m));
 	m->headers = mailbox_headers(text, len);
 	m->transit = mailbox_transit(text, len, 0);
+	m->auth_results = mailbox_auth_results(text, len);
 	if (mailmime_parse(text, len, &idx, &mime) != MAILIMF_NO_ERROR ||
 	    mime == NULL) {
 		m->body = mailbox_lf(text, len);
@@ -1341,6 +1360,7 @@ mailbox_message_clear(struct message *m)
 	free(m->headers);
 	free(m->body);
 	free(m->content_type);
-	transit_free(m->transit);
+	transit_free(m->transit); \
+	free(m->auth_results);
 	memset(m, 0, sizeof(*m));
 }

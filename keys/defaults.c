@@ -14,7 +14,7 @@ const char keys_default_bindings[] =
 	"bind global <PageDown> page-down\n"
 	"bind global g top\n"
 	"bind global <Home> top\n"
-	"bind global G bottom\n"
+	"bind global G guide\n"
 	"bind global <End> bottom\n"
 	"bind global <Enter> select\n"
 	"bind global q back\n"

@@ -53,6 +53,8 @@ static const struct {
 	    N_("accept this certificate for this session") },
 	[OP_REJECT] = { "reject", N_("reject this certificate") },
 	[OP_SAVE] = { "save", N_("save the transcript to a file") },
+	[OP_GUIDE] = { "guide",
+	    N_("show the guide: how starling protects your mail") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {
@@ -64,6 +66,7 @@ static const char *const keys_contexts[KC_COUNT] = {
 	[KC_CERT] = "certificate",
 	[KC_TRANSCRIPT] = "transcript",
 	[KC_HELP] = "help",
+	[KC_GUIDE] = "guide",
 };
 
 static const char *const keys_commands[] = { "bind", "unbind" };

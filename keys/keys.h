@@ -36,6 +36,7 @@ enum key_context {
 	KC_CERT,		/* "certificate" */
 	KC_TRANSCRIPT,		/* "transcript" */
 	KC_HELP,		/* "help" */
+	KC_GUIDE,		/* "guide" */
 	KC_COUNT
 };
 
@@ -57,6 +58,7 @@ enum op {
 	OP_ACCEPT,		/* accept this certificate for the session */
 	OP_REJECT,
 	OP_SAVE,		/* save the transcript to a file */
+	OP_GUIDE,		/* how starling protects mail */
 	OP_COUNT
 };
 

@@ -84,8 +84,8 @@ app_account(struct app *a, int i)
 }
 
 /* The attribute that goes with a level. */
-static enum attr
-level_attr(enum level l)
+enum attr
+app_level_attr(enum level l)
 {
 	switch (l) {
 	case LEVEL_VERIFIED:
@@ -109,7 +109,7 @@ app_draw_lock(int y, int x, const struct svc_view *v)
 	char tag[16];
 
 	snprintf(tag, sizeof(tag), "[%s]", level_tag(v->level));
-	return term_put(y, x, 7, level_attr(v->level), tag);
+	return term_put(y, x, 7, app_level_attr(v->level), tag);
 }
 
 /* "TLS1.3 · TLS_AES_256_GCM_SHA384 · verified localhost" and friends. */
@@ -197,6 +197,19 @@ out:
 	term_flush();
 }
 
+/* The guide, with the Authentication-Results of the message open in the
+ * pager (the nearest pager on the stack), if any. */
+static void
+app_open_guide(struct app *a)
+{
+	const char *ar = NULL;
+	int i, open = 0;
+
+	for (i = a->depth - 1; i >= 0 && !open; i--)
+		open = scr_pager_auth_results(a->stack[i], &ar);
+	app_push(a, scr_guide_new(a, a->account, open, ar));
+}
+
 /* Operations every screen shares, when the screen did not take them. */
 static void
 app_global_op(struct app *a, enum op op)
@@ -222,6 +235,10 @@ app_global_op(struct app *a, enum op op)
 		break;
 	case OP_TRANSCRIPT:
 		app_push(a, scr_transcript_new(a, a->account, SERVICE_IMAP));
+		break;
+	case OP_GUIDE:
+		if (top->ops->ctx != KC_GUIDE)
+			app_open_guide(a);
 		break;
 	case OP_CONNECT:
 		worker_connect(a->workers[a->account]);

@@ -39,18 +39,20 @@ cmd_config_hint(const char *path)
 	    "user = alice\n"
 	    "password_cmd = pass show mail/work\n\n"
 	    "then run: chmod 600 %s\n"
-	    "See starling(1) and the README for every setting.\n"), path);
+	    "See starling.conf(5) for every setting.\n"), path);
 }
 
 /* The usage text. */
 static void
 usage(FILE *f)
 {
-	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER]\n"
+	fprintf(f, _("usage: starling [--config FILE] [-a ACCOUNT] [-f FOLDER] "
+	    "[--allow-plaintext-auth]\n"
 	    "       starling check [--config FILE] [--json] [--transcript] "
 	    "[--allow-plaintext-auth] ACCOUNT\n"
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
 	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
+	    "       starling guide [--config FILE] [ACCOUNT]\n"
 	    "       starling --help | --version\n"));
 }
 
@@ -67,11 +69,17 @@ not_yet(const char *what)
 int
 main(int argc, char **argv)
 {
+#ifdef ENABLE_NLS
+	/* The catalogs of a build tree (tests), like git's GIT_TEXTDOMAINDIR. */
+	const char *localedir = getenv("STARLING_LOCALEDIR");
+#endif
+
 	setlocale(LC_ALL, "");
 	/* A server that hangs up must not kill us: writes fail instead. */
 	signal(SIGPIPE, SIG_IGN);
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, localedir != NULL && *localedir == '/' ?
+	    localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
@@ -87,6 +95,8 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "guide") == 0)
+		return cmd_guide(argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
 	    strcmp(argv[1], "fetch") == 0))
 		return not_yet(argv[1]);

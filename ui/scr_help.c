@@ -268,7 +268,7 @@ help_op(struct screen *s, enum op op)
 	struct help *h = s->data;
 	int count = (int)h->nrows - h->body + 1, dummy = 0;
 
-	return list_move(&h->top, &dummy, count > 1 ? count : 1, 0, op);
+	return list_move(&h->top, &dummy, count > 1 ? count : 1, h->body, op);
 }
 
 /* "help: certificate". */

@@ -344,6 +344,8 @@ pg_take(struct pager *pg, const struct event *ev)
 	pg->msg.body = xstrdup(m->body ? m->body : "");
 	pg->msg.content_type = m->content_type ? xstrdup(m->content_type) :
 	    NULL;
+	pg->msg.auth_results = m->auth_results ? xstrdup(m->auth_results) :
+	    NULL;
 	pg->subject = pg_subject(pg->msg.headers);
 	pg->transit = transit_view_new(m->transit);
 	pg->loaded = 1;
@@ -417,7 +419,8 @@ pg_free(struct screen *s)
 	free(pg->msg.headers);
 	free(pg->msg.body);
 	free(pg->msg.content_type);
-	transit_view_free(pg->transit);
+	transit_view_free(pg->transit); \
+	free(pg->msg.auth_results);
 	free(pg->subject);
 	free(pg->raw);
 	free(pg);
@@ -442,4 +445,17 @@ scr_pager_new(struct app *a, int account, const char *raw, uint32_t seq)
 	pg->lost = app_imap_down(a, account);
 	pg_request(s, 0);
 	return s;
+}
+
+/* For the guide: 1 if s is a pager with its message loaded, with *ar set
+ * to the message's Authentication-Results (NULL if it has none); else 0. */
+int
+scr_pager_auth_results(struct screen *s, const char **ar)
+{
+	struct pager *pg = s->data;
+
+	if (s->ops != &pg_ops || !pg->loaded)
+		return 0;
+	*ar = pg->msg.auth_results;
+	return 1;
 }

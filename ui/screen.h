@@ -68,6 +68,7 @@ const struct account *app_account(struct app *, int);
 int		 app_run(struct app *);
 void		 app_status_line(struct app *, int);
 int		 app_draw_lock(int, int, const struct svc_view *);
+enum attr	 app_level_attr(enum level);
 char		*app_session_summary(const struct svc_view *, const char *);
 int		 list_move(int *, int *, int, int, enum op);
 int		 app_imap_down(struct app *, int);
@@ -82,6 +83,8 @@ struct screen	*scr_pager_new(struct app *, int, const char *, uint32_t);
 struct screen	*scr_cert_new(struct app *, int, enum service);
 struct screen	*scr_transcript_new(struct app *, int, enum service);
 struct screen	*scr_help_new(struct app *, enum key_context);
+struct screen	*scr_guide_new(struct app *, int, int, const char *);
+int		 scr_pager_auth_results(struct screen *, const char **);
 struct screen	*dlg_password_new(struct app *, int, const char *);
 struct screen	*dlg_confirm_new(struct app *, const char *, const char *,
 		     void (*)(struct app *, void *), void *);

@@ -160,25 +160,75 @@ text_fit(const char *in, int width, int pad)
 	return out;
 }
 
+/* Characters that must not start a line (kinsoku: closing brackets,
+ * punctuation, small kana, the prolonged sound mark). */
+static int
+text_no_start(unsigned cp)
+{
+	static const unsigned list[] = {
+		')', ']', '}', '.', ',', ':', ';', '!', '?',
+		0x3001, 0x3002, 0xff0c, 0xff0e, 0x30fb, 0xff1a, 0xff1b, 0xff1f,
+		0xff01, 0x30fc, 0x300d, 0x300f, 0xff09, 0xff3d, 0xff5d, 0x3009,
+		0x300b, 0x3011, 0x3015, 0x3005, 0x309d, 0x309e, 0x30fd, 0x30fe,
+		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+		0x3087, 0x308e, 0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30c3,
+		0x30e3, 0x30e5, 0x30e7, 0x30ee, 0x30f5, 0x30f6,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		if (list[i] == cp)
+			return 1;
+	return 0;
+}
+
+/* Characters that must not end a line (opening brackets). */
+static int
+text_no_end(unsigned cp)
+{
+	return cp == '(' || cp == '[' || cp == '{' || cp == 0x300c ||
+	    cp == 0x300e || cp == 0xff08 || cp == 0xff3b || cp == 0xff5b ||
+	    cp == 0x3008 || cp == 0x300a || cp == 0x3010 || cp == 0x3014;
+}
+
+/*
+ * May a line break before cp (of width w), after prev (of width pw)?
+ * Between two characters where one is wide (CJK: Japanese has no spaces
+ * between words), unless kinsoku forbids it.
+ */
+static int
+text_can_break(unsigned prev, int pw, unsigned cp, int w)
+{
+	return (pw == 2 || w == 2) && !text_no_start(cp) && !text_no_end(prev);
+}
+
 /*
  * The length in bytes of the next line of at most width columns: broken
- * after the last space, ':' or ',' that fits when the rest does not fit,
- * else as much as fits; always at least one character.
+ * at the last place that fits when the rest does not fit: after a space,
+ * ':' or ',', or next to a wide (CJK) character; else as much as fits;
+ * always at least one character.
  */
 size_t
 text_wrap(const char *s, int width)
 {
 	size_t i = 0, brk = 0, n;
-	int used = 0, w;
+	unsigned cp, prev = 0;
+	int used = 0, w, pw = 0;
 
 	while (s[i] != '\0') {
 		n = text_next(s + i, &w);
+		if (utf8_decode((const unsigned char *)s + i, &cp) == 0)
+			cp = '?';
+		if (i > 0 && text_can_break(prev, pw, cp, w))
+			brk = i;
 		if (used + w > width && i > 0)
 			return brk ? brk : i;
 		used += w;
 		i += n;
-		if (s[i - 1] == ' ' || s[i - 1] == ':' || s[i - 1] == ',')
+		if (cp == ' ' || cp == ':' || cp == ',')
 			brk = i;
+		prev = cp;
+		pw = w;
 	}
 	return i;
 }

@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys transit authres"
+names="url config transcript sanitize keys transit authres guide"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -19,6 +19,7 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -I$bld -I$src/client -I$src/ui
 n=0
 for f in $names; do
 	n=$((n + 1))
+	runs=20000
 	case $f in
 	url) extra="$src/client/url.c" ;;
 	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c -linih" ;;
@@ -27,12 +28,14 @@ for f in $names; do
 	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
 	transit) extra="$src/client/transit.c $src/client/authres.c" ;;
 	authres) extra="$src/client/authres.c" ;;
+	guide) runs=2000	# each run lays out the whole guide
+		extra="$src/client/guide.c $src/client/transcript.c $src/client/level.c $src/client/url.c $src/ui/guide_view.c $src/ui/text.c" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue
 	fi
 	mkdir -p "$out/c_$f"
-	if [ "$secs" -gt 0 ]; then run="-max_total_time=$secs"; else run="-runs=20000"; fi
+	if [ "$secs" -gt 0 ]; then run="-max_total_time=$secs"; else run="-runs=$runs"; fi
 	if "$out/fuzz_$f" $run -max_len=4096 -timeout=10 "$out/c_$f" "$src/tests/fuzz/corpus/$f" >"$out/$f.run" 2>&1; then
 		echo "ok $n - fuzz_$f: $(grep -c . "$out/$f.run" >/dev/null; tail -1 "$out/$f.run")"
 	else

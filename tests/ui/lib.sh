@@ -6,7 +6,9 @@
 #                               EXIT trap stops tmux, helpers, then servers
 #   ui_start [ARGS...]          starling --config $CONF ARGS in a private tmux
 #                               server (tmux -L starling-test-$$), 100x30,
-#                               LANG=C.UTF-8 (LC_ALL unset), TERM=xterm-256color
+#                               LANG=$UI_LANG (default C.UTF-8; LC_ALL and
+#                               LANGUAGE unset), TERM=xterm-256color, and
+#                               STARLING_LOCALEDIR when it is set
 #   ui_keys KEY...              tmux send-keys (key names: Enter, Escape, ...)
 #   ui_type TEXT                send TEXT literally
 #   ui_capture                  the pane now, in $PANE
@@ -73,7 +75,10 @@ ui_init() {
 ui_start() {
     local cmd a
     tm kill-server >/dev/null 2>&1
-    cmd="exec env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8"
+    cmd="exec env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u LANGUAGE"
+    cmd="$cmd LANG=$(printf '%q' "${UI_LANG:-C.UTF-8}")"
+    [ -n "${STARLING_LOCALEDIR:-}" ] &&
+        cmd="$cmd STARLING_LOCALEDIR=$(printf '%q' "$STARLING_LOCALEDIR")"
     cmd="$cmd TERM=xterm-256color $(printf '%q' "$STARLING")"
     cmd="$cmd --config $(printf '%q' "$CONF")"
     for a in "$@"; do cmd="$cmd $(printf '%q' "$a")"; done

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Reading mail, driven in tmux against the real Dovecot:
 #   - the accounts row shows INBOX's unseen count;
-#   - open INBOX with 200 messages, move to the last one (G, and End as an
-#     xterm sends it), open it, read its subject in the pager;
+#   - open INBOX with 200 messages, move to the last one (End as an xterm
+#     sends it; G is the guide), open it, read its subject in the pager;
 #   - the help screen lists a binding added in the keys file
 #     (`bind index x bottom`), and the binding works;
 #   - under LANG=C.UTF-8 a Japanese subject and sender keep the index's
@@ -42,18 +42,18 @@ wait_re 'Message 200$'
 ui_point $((st || $?)) "Enter opens INBOX: 200 messages, the newest shown" \
     "sent: Enter; expected the title 'work: INBOX (200 messages)' and a row ending 'Message 200'"
 
-# go to the top, then to the last message with G
+# go to the top, then to the last message with End (\eOF, see below)
 ui_keys g
 wait_re 'Message 1$'
 ui_point $? "g moves to the first message" "sent: g; expected a row ending 'Message 1'"
-ui_keys G
+ui_type $'\eOF'
 wait_re 'Message 200$'
 ui_keys Enter
 wait_re '^Subject: Message 200$'
 st=$?
 grep -qF "This is message 200." <<<"$PANE"
-ui_point $((st || $?)) "G then Enter: the pager shows the subject of message 200" \
-    "sent: G Enter; expected 'Subject: Message 200' and 'This is message 200.'"
+ui_point $((st || $?)) "End then Enter: the pager shows the subject of message 200" \
+    "sent: ESC O F (End) Enter; expected 'Subject: Message 200' and 'This is message 200.'"
 grep -qF "starling: work: Message 200" <<<"$PANE"
 ui_point $? "the pager's title is the subject" \
     "expected the title 'starling: work: Message 200'"

@@ -206,7 +206,7 @@ test_context_table(void **state)
 {
 	static const char *const names[KC_COUNT] = { "global", "accounts",
 	    "folders", "index", "pager", "certificate", "transcript",
-	    "help" };
+	    "help", "guide" };
 	enum key_context c, got;
 
 	(void)state;
@@ -241,7 +241,10 @@ test_defaults(void **state)
 	    OP_PAGE_DOWN);
 	assert_int_equal(keys_lookup(map, KC_INDEX, 'g'), OP_TOP);
 	assert_int_equal(keys_lookup(map, KC_INDEX, K_HOME), OP_TOP);
-	assert_int_equal(keys_lookup(map, KC_INDEX, 'G'), OP_BOTTOM);
+	/* G is the guide everywhere; End is the way to the bottom */
+	assert_int_equal(keys_lookup(map, KC_INDEX, 'G'), OP_GUIDE);
+	assert_int_equal(keys_lookup(map, KC_PAGER, 'G'), OP_GUIDE);
+	assert_int_equal(keys_lookup(map, KC_ACCOUNTS, 'G'), OP_GUIDE);
 	assert_int_equal(keys_lookup(map, KC_INDEX, K_END), OP_BOTTOM);
 	assert_int_equal(keys_lookup(map, KC_INDEX, K_ENTER), OP_SELECT);
 	assert_int_equal(keys_lookup(map, KC_INDEX, 13), OP_SELECT);

@@ -99,6 +99,28 @@ test_wrap_at_spaces(void **state)
 	assert_int_equal(text_wrap("テスト", 1), strlen("テ"));
 }
 
+/* Japanese has no spaces: lines break next to wide characters, but not
+ * before closing punctuation nor after an opening bracket (kinsoku). */
+static void
+test_wrap_japanese(void **state)
+{
+	(void)state;
+	/* "サーバーの最初の 1 行は": not after the lone space only */
+	assert_int_equal(text_wrap("サーバーの最初の 1 行は平文です", 22),
+	    strlen("サーバーの最初の 1 行"));
+	/* never "。" at the start of a line */
+	assert_int_equal(text_wrap("読めます。次", 8), strlen("読めま"));
+	/* never "「" at the end of a line */
+	assert_int_equal(text_wrap("あい「うえ」", 6), strlen("あい"));
+	/* ASCII after CJK: break before "mail" rather than inside it */
+	assert_int_equal(text_wrap("ため、mail.example.com です", 12),
+	    strlen("ため、"));
+	/* small kana never start a line: no break fits, so a hard one */
+	assert_int_equal(text_wrap("ちょっと", 4), strlen("ちょ"));
+	/* ASCII words still break only at spaces */
+	assert_int_equal(text_wrap("abc defghij", 6), 4);
+}
+
 int
 main(void)
 {
@@ -111,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_width_japanese),
 		cmocka_unit_test(test_fit_never_splits),
 		cmocka_unit_test(test_wrap_at_spaces),
+		cmocka_unit_test(test_wrap_japanese),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
