@@ -74,7 +74,7 @@ struct message {
 	char		*headers;	/* From, To, Cc, Date, Subject: one per line */
 	char		*body;		/* the first text part, UTF-8 */
 	char		*content_type;	/* of that part, e.g. "text/plain" */
-	struct transit	*transit;	/* hops and results (transit.h) */ \
+	struct transit	*transit;	/* hops and results (transit.h) */
 	char		*auth_results;	/* the first Authentication-Results,
 					 * raw (folded), or NULL */
 };

@@ -419,7 +419,7 @@ pg_free(struct screen *s)
 	free(pg->msg.headers);
 	free(pg->msg.body);
 	free(pg->msg.content_type);
-	transit_view_free(pg->transit); \
+	transit_view_free(pg->transit);
 	free(pg->msg.auth_results);
 	free(pg->subject);
 	free(pg->raw);
