@@ -1360,7 +1360,7 @@ mailbox_message_clear(struct message *m)
 	free(m->headers);
 	free(m->body);
 	free(m->content_type);
-	transit_free(m->transit); \
+	transit_free(m->transit);
 	free(m->auth_results);
 	memset(m, 0, sizeof(*m));
 }
