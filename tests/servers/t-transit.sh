@@ -135,13 +135,13 @@ ui_keys q
 wait_for "starling: work: INBOX (3 messages)"
 ui_keys '?'
 wait_for "starling: help: index"
-ui_keys G
+ui_keys End
 wait_for "Transit lock" 5
 grep -qE '^  T +encrypted \(TLS\) on every hop between servers' <<<"$PANE" &&
     grep -qE '^  ! +at least one hop was not encrypted' <<<"$PANE" &&
     grep -qE '^  \? +not known' <<<"$PANE"
 ui_point $? "the index's help explains the marks T, ! and ?" \
-    "sent: ? G; expected legend rows 'T  encrypted (TLS) on every hop ...', '!  at least one hop ...', '?  not known ...'"
+    "sent: ? End; expected legend rows 'T  encrypted (TLS) on every hop ...', '!  at least one hop ...', '?  not known ...'"
 
 ui_keys q
 wait_for "starling: work: INBOX (3 messages)"
