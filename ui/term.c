@@ -48,6 +48,24 @@ term_colours(void)
 	attr_map[AT_BAD] = A_BOLD | COLOR_PAIR(4);
 }
 
+/* Home and End as VT220, rxvt and tmux send them, whatever TERM's
+ * terminfo says (tmux sends ESC [ 4 ~ for End even under xterm-256color). */
+static void
+term_more_keys(void)
+{
+	static const struct { const char *seq; int key; } keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },
+		{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
+		{ "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (key_defined(keys[i].seq) == 0)
+			define_key(keys[i].seq, keys[i].key);
+}
+
 /* Take over the terminal. */
 void
 term_init(void)
@@ -66,6 +84,7 @@ term_init(void)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	term_more_keys();
 	curs_set(0);
 	term_colours();
 }

@@ -136,7 +136,7 @@ wait_for "starling: work: INBOX (3 messages)"
 ui_keys '?'
 wait_for "starling: help: index"
 ui_keys End
-wait_for "Transit lock" 5
+wait_re '^  \? +not known' 5
 grep -qE '^  T +encrypted \(TLS\) on every hop between servers' <<<"$PANE" &&
     grep -qE '^  ! +at least one hop was not encrypted' <<<"$PANE" &&
     grep -qE '^  \? +not known' <<<"$PANE"
