@@ -1264,3 +1264,33 @@ mailbox_message_clear(struct message *m)
 	free(m->content_type);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Message seq as received (for replies and forwards) and, like
+ * mailbox_message(), its headers and text. */
+enum status
+mailbox_message_raw(struct session *s, uint32_t seq, struct message *msg,
+    char **raw, size_t *rawlen, char **errstr)
+{
+	const struct mailimap_msg_att_body_section *b;
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	if (seq == 0 || seq > c.imap->imap_selection_info->sel_exists) {
+		*errstr = xasprintf(_("%s: there is no message %u in this "
+		    "folder"), s->where, seq);
+		return ST_USAGE;
+	}
+	if ((st = mailbox_fetch_body(s, &c, seq, errstr)) == ST_OK) {
+		b = mailbox_body_of(c.fetched, seq);
+		mailbox_parse_message(b->sec_body_part, b->sec_length, msg);
+		*raw = xmalloc(b->sec_length + 1);
+		memcpy(*raw, b->sec_body_part, b->sec_length);
+		(*raw)[b->sec_length] = '\0';
+		*rawlen = b->sec_length;
+	}
+	mailbox_cmd_clear(&c);
+	return st;
+}

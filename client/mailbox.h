@@ -86,5 +86,7 @@ enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 char		*mailbox_decode_header(const char *);
 char		*mailbox_encode_name(const char *);
 char		*mailbox_decode_name(const char *);
+enum status	mailbox_message_raw(struct session *, uint32_t,
+		    struct message *, char **, size_t *, char **);
 
 #endif

@@ -53,6 +53,18 @@ static const struct {
 	    N_("accept this certificate for this session") },
 	[OP_REJECT] = { "reject", N_("reject this certificate") },
 	[OP_SAVE] = { "save", N_("save the transcript to a file") },
+	[OP_COMPOSE] = { "compose", N_("write a new message") },
+	[OP_REPLY] = { "reply", N_("reply to the sender") },
+	[OP_REPLY_ALL] = { "reply-all",
+	    N_("reply to the sender and every recipient") },
+	[OP_FORWARD] = { "forward", N_("forward the message") },
+	[OP_FLUSH] = { "flush-outbox",
+	    N_("try again to send the messages in the outbox") },
+	[OP_SEND] = { "send", N_("send the message") },
+	[OP_EDIT] = { "edit", N_("edit the message again") },
+	[OP_ATTACH] = { "attach", N_("attach a file") },
+	[OP_POSTPONE] = { "postpone",
+	    N_("keep the message as a draft, to finish later") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {
@@ -64,6 +76,7 @@ static const char *const keys_contexts[KC_COUNT] = {
 	[KC_CERT] = "certificate",
 	[KC_TRANSCRIPT] = "transcript",
 	[KC_HELP] = "help",
+	[KC_COMPOSE] = "compose",
 };
 
 static const char *const keys_commands[] = { "bind", "unbind" };
