@@ -20,6 +20,7 @@
 #define STARLING_MESSAGE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "status.h"
@@ -54,5 +55,25 @@ enum status	 message_envelope(const char *, size_t, const char *,
 		     char *const *, size_t, int, struct envelope_out *,
 		     char **);
 void		 envelope_out_clear(struct envelope_out *);
+
+/* Added by the send engine (not part of the original contract). */
+
+/* What message_build() would otherwise make up: for tests. */
+struct message_fixed {
+	time_t		 date;		/* 0: now */
+	const char	*message_id;	/* "<id@domain>", NULL: random */
+	const char	*boundary;	/* NULL: random */
+};
+
+enum status	 message_build_fixed(const struct draft *,
+		     const struct account *, int, const struct message_fixed *,
+		     char **, size_t *, struct envelope_out *, char **);
+/* starling send: the wire copy of a message given whole: CRLF line ends,
+ * Bcc removed, Date / Message-ID / From added when missing (From from the
+ * envelope sender and a full name, which may be NULL). */
+void		 message_prepare(const char *, size_t, const char *,
+		     const char *, char **, size_t *);
+/* The Message-ID of a message ("<...>"), or NULL. */
+char		*message_id_of(const char *, size_t);
 
 #endif

@@ -1,5 +1,5 @@
-/* send_stub.c: TEMPORARY stand-ins for the send engine (client/message.c
- * and client/submit.c on branch `send`) so that the compose UI builds
+/* send_stub.c: TEMPORARY stand-ins for the send engine's client/submit.c
+ * (branch `send`) so that the compose UI builds
  * before the engine lands. Nothing here sends or pretends to: every
  * operation fails with a sentence saying so. Deleted when `send` is
  * merged. */
@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "message.h"
 #include "submit.h"
 #include "xmalloc.h"
 
@@ -20,58 +19,6 @@ stub_fail(char **errstr)
 	*errstr = xstrdup("sending is not built in yet (the send engine has "
 	    "not been merged)");
 	return ST_USAGE;
-}
-
-/* Free what a draft holds and zero it. */
-void
-draft_clear(struct draft *d)
-{
-	size_t i;
-
-	if (d == NULL)
-		return;
-	free(d->from);
-	free(d->to);
-	free(d->cc);
-	free(d->bcc);
-	free(d->subject);
-	free(d->in_reply_to);
-	free(d->references);
-	free(d->body);
-	for (i = 0; i < d->nattach; i++)
-		free(d->attach[i]);
-	free(d->attach);
-	free(d->raw);
-	memset(d, 0, sizeof(*d));
-}
-
-enum status
-message_build(const struct draft *d, const struct account *a, int eightbit,
-    char **out, size_t *len, struct envelope_out *env, char **errstr)
-{
-	return stub_fail(errstr);
-}
-
-enum status
-message_envelope(const char *m, size_t len, const char *from,
-    char *const *rcpt, size_t n, int t, struct envelope_out *env,
-    char **errstr)
-{
-	return stub_fail(errstr);
-}
-
-void
-envelope_out_clear(struct envelope_out *env)
-{
-	size_t i;
-
-	if (env == NULL)
-		return;
-	free(env->from);
-	for (i = 0; i < env->nrcpt; i++)
-		free(env->rcpt[i]);
-	free(env->rcpt);
-	memset(env, 0, sizeof(*env));
 }
 
 enum status

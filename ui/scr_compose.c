@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ struct compose {
 	char			*text;		/* as the user left it */
 	size_t			 textlen;
 	struct draft		 d;
+	char			**types;	/* of d.attach, by libmagic */
+	size_t			 ntypes;
 	char			*error;		/* the draft's problem */
 	char			*send_error;	/* the last try failed */
 	int			 route_done;
@@ -84,6 +87,43 @@ cp_set_text(struct compose *cp, char *text, size_t len)
 	cp->textlen = len;
 }
 
+/* Forget the attachments' types. */
+static void
+cp_types_clear(struct compose *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->ntypes; i++)
+		free(cp->types[i]);
+	free(cp->types);
+	cp->types = NULL;
+	cp->ntypes = 0;
+}
+
+/* The type of each attachment, as libmagic names it (the send engine
+ * asks libmagic too), looked up once per change. */
+static void
+cp_types(struct compose *cp)
+{
+	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_SYMLINK);
+	const char *t;
+	size_t i;
+
+	cp_types_clear(cp);
+	if (m != NULL && magic_load(m, NULL) != 0) {
+		magic_close(m);
+		m = NULL;
+	}
+	cp->types = xcalloc(cp->d.nattach + 1, sizeof(*cp->types));
+	for (i = 0; i < cp->d.nattach; i++) {
+		t = m ? magic_file(m, cp->d.attach[i]) : NULL;
+		cp->types[i] = xstrdup(t ? t : "application/octet-stream");
+	}
+	cp->ntypes = cp->d.nattach;
+	if (m != NULL)
+		magic_close(m);
+}
+
 /* --------------------------------------------------------------- flow */
 
 /* Close the screen: the message is given up (or done). */
@@ -107,6 +147,8 @@ cp_parse(struct compose *cp)
 	cp_set(&cp->send_error, NULL);
 	if (draft_parse(cp->text, cp->textlen, &cp->d, &err) != ST_OK)
 		cp->error = err;
+	else
+		cp_types(cp);
 	cp->state = CP_CONFIRM;
 }
 
@@ -237,6 +279,7 @@ cp_attach_done(struct app *a, void *arg, const char *path)
 	}
 	text = draft_text(&cp->d);
 	cp_set_text(cp, text, strlen(text));
+	cp_types(cp);
 	app_message(a, 0, _("attached %s"), cp->d.attach[cp->d.nattach - 1]);
 }
 
@@ -542,9 +585,9 @@ cp_size(off_t n)
 	    v / 1048576);
 }
 
-/* "name (size)" of a file to attach. */
+/* "name (size, type)" of a file to attach. */
 static char *
-cp_attach_text(const char *path)
+cp_attach_text(const char *path, const char *type)
 {
 	const char *name = strrchr(path, '/');
 	struct stat sb;
@@ -555,7 +598,7 @@ cp_attach_text(const char *path)
 		/* TRANSLATORS: a file to attach that is gone. */
 		return xasprintf(_("%s (missing)"), name);
 	size = cp_size(sb.st_size);
-	out = xasprintf("%s (%s)", name, size);
+	out = xasprintf("%s (%s, %s)", name, size, type);
 	free(size);
 	return out;
 }
@@ -569,7 +612,8 @@ cp_attachments(const struct compose *cp, int y, int end)
 	size_t i;
 
 	for (i = 0; i < cp->d.nattach && y < end; i++, label = "") {
-		t = cp_attach_text(cp->d.attach[i]);
+		t = cp_attach_text(cp->d.attach[i], i < cp->ntypes ?
+		    cp->types[i] : "?");
 		y = cp_field(y, end, label, t, 1);
 		free(t);
 	}
@@ -773,6 +817,7 @@ cp_free(struct screen *s)
 	free(cp->folder);
 	free(cp->text);
 	draft_clear(&cp->d);
+	cp_types_clear(cp);
 	free(cp->error);
 	free(cp->send_error);
 	submit_route_clear(&cp->route);
