@@ -302,7 +302,7 @@ draft_scan_more(struct draft_scan *sc, const char *line, unsigned n,
 		    "it"), n);
 		return ST_USAGE;
 	}
-	draft_scan_join(sc, sc->last, draft_trim(line, strlen(line)), " ");
+	draft_scan_join(sc, sc->last, draft_clean(xstrdup(line)), " ");
 	return ST_OK;
 }
 
@@ -384,8 +384,8 @@ draft_scan_line(struct draft_scan *sc, const char *line, unsigned n,
 		return ST_USAGE;
 	}
 	free(show);
-	return draft_scan_value(sc, h, draft_trim(colon + 1,
-	    strlen(colon + 1)), n, errstr);
+	return draft_scan_value(sc, h, draft_clean(xstrdup(colon + 1)), n,
+	    errstr);
 }
 
 /* Read the header block of text; sc->body is where the body starts. */

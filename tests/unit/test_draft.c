@@ -133,6 +133,11 @@ test_parse_forms(void **state)
 	assert_string_equal(d.body, "body\n");
 	assert_string_equal(d.in_reply_to, "<p@x>");
 	assert_string_equal(d.references, "<r@x> <p@x>");
+	/* a lone CR, a tab or an escape in a header value is a space */
+	assert_int_equal(parse("To: a@x\r b@y\nSubject: one\ttwo\x1b[2J\n\n",
+	    &d, &err), ST_OK);
+	assert_string_equal(d.to, "a@x b@y");
+	assert_string_equal(d.subject, "one two [2J");
 	/* Cc or Bcc alone is a recipient */
 	assert_int_equal(parse("To:\nBcc: hidden@x\n\n", &d, &err), ST_OK);
 	assert_null(d.to);
