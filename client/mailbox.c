@@ -37,6 +37,9 @@ struct mailbox_cmd {
 	clist					*fetched;
 	struct mailimap_mailbox_data_status	*status;
 	struct mailimap_store_att_flags		*store;
+	struct mailimap_flag_list		*flags;		/* APPEND */
+	const char				*msg;
+	size_t					 msglen;
 };
 
 /* --------------------------------------------------------- names, headers */
@@ -412,6 +415,94 @@ mailbox_cmd_clear(struct mailbox_cmd *c)
 	if (c->status != NULL)
 		mailimap_mailbox_data_status_free(c->status);
 	memset(c, 0, sizeof(*c));
+}
+
+/* ----------------------------------------------------------------- append */
+
+/* APPEND, as the gate runs it. */
+static int
+mailbox_send_append(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_append(c->imap, c->name, c->flags, NULL, c->msg,
+	    c->msglen);
+}
+
+/* CREATE, as the gate runs it. */
+static int
+mailbox_send_create(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_create(c->imap, c->name);
+}
+
+/* The IMAP flag list of enum msg_flag bits (\Seen, \Draft, ...). */
+static struct mailimap_flag_list *
+mailbox_flag_list(unsigned flags)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	int r = MAILIMAP_NO_ERROR;
+
+	if (fl == NULL)
+		fatalx("mailbox: out of memory");
+	if (flags & MSG_SEEN)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (flags & MSG_DRAFT)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_draft());
+	if (flags & MSG_ANSWERED)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (flags & MSG_FLAGGED)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (r != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
+	return fl;
+}
+
+/*
+ * Store a message (CRLF line ends) in the folder named folder (UTF-8)
+ * with flags (enum msg_flag bits), by APPEND through the gate. When the
+ * folder does not exist (NO [TRYCREATE]) it is created and the APPEND
+ * tried once more.
+ */
+enum status
+mailbox_append(struct session *s, const char *folder, const char *msg,
+    size_t len, unsigned flags, char **errstr)
+{
+	struct mailbox_cmd c;
+	char *raw, *err = NULL;
+	enum status st;
+
+	if ((raw = mailbox_encode_name(folder)) == NULL) {
+		*errstr = xasprintf(_("%s: the folder name is not UTF-8"),
+		    s->where);
+		return ST_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	c.imap = mailbox_imap(s);
+	c.name = raw;
+	c.msg = msg;
+	c.msglen = len;
+	c.flags = mailbox_flag_list(flags);
+	st = mailbox_run(s, mailbox_send_append, &c, _("storing a message"),
+	    &err);
+	if (st == ST_NETWORK && !wire_failed(s->wire) &&
+	    c.imap->imap_response_info != NULL &&
+	    c.imap->imap_response_info->rsp_trycreate) {
+		free(err);
+		err = NULL;
+		st = mailbox_run(s, mailbox_send_create, &c,
+		    _("creating a folder"), &err);
+		if (st == ST_OK)
+			st = mailbox_run(s, mailbox_send_append, &c,
+			    _("storing a message"), &err);
+	}
+	mailimap_flag_list_free(c.flags);
+	free(raw);
+	if (st != ST_OK)
+		*errstr = err;
+	return st;
 }
 
 /* ---------------------------------------------------------------- folders */

@@ -67,4 +67,9 @@ enum status	 outbox_count(const struct account *, size_t *, char **);
 enum status	 draft_postpone(const struct account *, const char *, size_t,
 		     char **);
 
+/* Added by the send engine: draft_postpone() with a password callback. */
+enum status	 draft_postpone_opts(const struct account *,
+		     const struct submit_opts *, const char *, size_t,
+		     char **);
+
 #endif
