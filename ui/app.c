@@ -268,11 +268,14 @@ app_submitted(struct app *a, const struct event *ev)
 		app_message(a, 0, ngettext("Sent %zu message from the outbox.",
 		    "Sent %zu messages from the outbox.", ev->nsent),
 		    ev->nsent);
+	else if (ev->status == ST_OK)
+		app_message(a, 1, ngettext("Sent %zu, %zu message is still in "
+		    "the outbox.", "Sent %zu, %zu messages are still in the "
+		    "outbox.", ev->nleft), ev->nsent, ev->nleft);
 	else
 		app_message(a, 1, ngettext("Sent %zu, %zu message is still in "
 		    "the outbox: %s", "Sent %zu, %zu messages are still in the "
-		    "outbox: %s", ev->nleft), ev->nsent, ev->nleft,
-		    ev->status == ST_OK ? "" : why);
+		    "outbox: %s", ev->nleft), ev->nsent, ev->nleft, why);
 }
 
 /* Operations every screen shares, when the screen did not take them. */
