@@ -11,15 +11,17 @@
 #   - f a: a forward with the message attached (message/rfc822);
 #   - an unchanged new message, an editor that fails, a header the parser
 #     does not know: asked, aborted, or shown with the line to fix;
+#   - g in the pager: a reply to all of the message read;
 #   - an account whose SMTP is the plain Postfix port: the confirmation
 #     screen says why it cannot be sent securely, y puts the message in
 #     the outbox (the status line counts it), F tries again, and nothing
-#     reaches the plain port's MAIL FROM.
+#     reaches the plain port's MAIL FROM;
+#   - an account without password_cmd: y asks for the SMTP password.
 set -u
 UI_BUDGET=${UI_BUDGET:-240}
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 30
+tap_plan 34
 
 mail() {
     timeout 60 python3 "$UI_DIR/mailread.py" localhost "$IMAP_PORT" \
@@ -51,10 +53,10 @@ if mode == "noop":
     sys.exit(0)
 if mode == "fail":
     sys.exit(3)
-if mode in ("new", "plain", "bad"):
+if mode in ("new", "plain", "bad", "typed"):
     put("To", "alice@localhost")
     put("Subject", {"new": "日本語のテスト「送信」", "plain": "plain route test",
-                    "bad": "bad header"}[mode])
+                    "bad": "bad header", "typed": "typed password test"}[mode])
     if mode == "new":
         lines.append("Attach: %s/attach.txt" % d)
     if mode == "bad":
@@ -79,7 +81,9 @@ edit_mode() { echo "$1" >"$H/ed.mode"; rm -f "$H/ed.seen" "$H/ed.stat"; }
 config_ui work "${ACCOUNT_KEYS[@]}" name="Alice Example" \
     "imap=imap://localhost:$IMAP_PORT" "smtp=smtp://localhost:$SUBMISSION_PORT" \
     "cafile=$CA_PEM" sent_folder=Sent -- \
-    plain "${ACCOUNT_KEYS[@]}" "smtp=smtp://localhost:$PLAIN_SMTP_PORT"
+    plain "${ACCOUNT_KEYS[@]}" "smtp=smtp://localhost:$PLAIN_SMTP_PORT" -- \
+    typed email="$TEST_EMAIL" user="$TEST_USER" \
+    "smtp=smtp://localhost:$SUBMISSION_PORT" "cafile=$CA_PEM"
 ui_start
 wait_row work 'IMAP \[TLS\] starttls'
 ui_point $? "work connects with [TLS]" "row: $ROW"
@@ -153,8 +157,24 @@ got=$(mail find INBOX "Re: $SUBJ")
 ui_point $? "the reply arrives with In-Reply-To and References to the original and the quote" \
     "original Message-ID: $MSGID" "$got"
 
-# ------------------------------------------------- 3: f a: forward attached
+# g in the pager: reply to all, from the message being read
 ui_keys q
+wait_re "^starling: work: INBOX"
+ui_keys Enter
+wait_for "Subject: $SUBJ"
+edit_mode noop     # a reply left as it was is still a reply: no question
+ui_keys g
+wait_for "starling: work: reply to all" 20
+st=$?
+wait_for "y: send  e: edit  a: attach  p: postpone  q: abort"
+grep -qxF "Subject: Re: $SUBJ" "$H/ed.seen" && grep -qxF "To: alice@localhost" "$H/ed.seen"
+ui_point $((st || $?)) "g in the pager: a reply to all of the message read" \
+    "$(cat "$H/ed.seen" 2>&1)"
+ui_keys q y
+wait_for "Subject: $SUBJ"
+ui_keys q
+
+# ------------------------------------------------- 3: f a: forward attached
 wait_re "^starling: work: INBOX"
 edit_mode fwd
 ui_keys f
@@ -252,6 +272,28 @@ count=$(mail count INBOX)
     [ "$count" = 3 ]
 ui_point $? "nothing was sent in the clear: no message, no MAIL FROM, no AUTH on the plain port" \
     "INBOX: $count" "$(log_since "$POSTFIX_LOG" "$mark" | grep submission-plain)"
+
+# ------------------------------------- 6: a password typed for SMTP
+ui_keys j
+edit_mode typed
+ui_keys m
+wait_for "STARTTLS, TLS 1.3, verified localhost" 20
+ui_keys y
+wait_for "Password for $TEST_USER at" 30
+ui_point $? "an account without password_cmd: y asks for the SMTP password" \
+    "expected the password dialog after y"
+ui_type "$TEST_PASS"
+ui_capture
+! grep -qF "$TEST_PASS" <<<"$PANE"
+st=$?
+ui_keys Enter
+wait_for "The message was sent." 30
+ui_point $((st || $?)) "the password is not shown; once typed, the message is sent"
+got=$(mail find INBOX "typed password test")
+[ -n "$got" ]
+ui_point $? "it is in alice's INBOX" "$got"
+ui_keys q
+wait_for "starling: accounts"
 
 ui_keys Q
 i=0
