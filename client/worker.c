@@ -624,8 +624,8 @@ worker_do_mail(struct worker *w, struct request *r)
 		    &ev->text);
 		break;
 	default:
-		ev->status = draft_postpone(w->acct, r->data, r->len,
-		    &ev->text);
+		ev->status = draft_postpone_opts(w->acct, &o, r->data,
+		    r->len, &ev->text);
 		break;
 	}
 	worker_post(w, ev);

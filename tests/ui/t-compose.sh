@@ -11,6 +11,7 @@
 #   - f a: a forward with the message attached (message/rfc822);
 #   - an unchanged new message, an editor that fails, a header the parser
 #     does not know: asked, aborted, or shown with the line to fix;
+#   - p: a message kept in Drafts;
 #   - g in the pager: a reply to all of the message read;
 #   - an account whose SMTP is the plain Postfix port: the confirmation
 #     screen says why it cannot be sent securely, y puts the message in
@@ -21,13 +22,14 @@ set -u
 UI_BUDGET=${UI_BUDGET:-240}
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 34
+tap_plan 35
 
 mail() {
     timeout 60 python3 "$UI_DIR/mailread.py" localhost "$IMAP_PORT" \
         "$TEST_USER" "$TEST_PASS" "$CA_PEM" "$@"
 }
 mail create Sent >/dev/null 2>&1 || harness_fail "cannot create Sent"
+mail create Drafts >/dev/null 2>&1 || harness_fail "cannot create Drafts"
 
 # The scripted editor: what it does is in $H/ed.mode; it keeps a copy of
 # the text it was given ($H/ed.seen) and where it was (path, mode).
@@ -53,10 +55,11 @@ if mode == "noop":
     sys.exit(0)
 if mode == "fail":
     sys.exit(3)
-if mode in ("new", "plain", "bad", "typed"):
+if mode in ("new", "plain", "bad", "typed", "draft"):
     put("To", "alice@localhost")
     put("Subject", {"new": "日本語のテスト「送信」", "plain": "plain route test",
-                    "bad": "bad header", "typed": "typed password test"}[mode])
+                    "bad": "bad header", "typed": "typed password test",
+                    "draft": "postponed test"}[mode])
     if mode == "new":
         lines.append("Attach: %s/attach.txt" % d)
     if mode == "bad":
@@ -224,9 +227,19 @@ st=$?
 ui_keys y
 wait_re "^starling: work: INBOX"
 ui_point $((st || $?)) "q asks before the text is lost; y aborts"
+edit_mode draft
+ui_keys m
+wait_for "postponed test" 20
+ui_keys p
+wait_for "The message was kept as a draft."
+st=$?
+got=$(mail find Drafts "postponed test")
+[ -n "$got" ]
+ui_point $((st || $?)) "p keeps the message as a draft in the Drafts folder" "$got"
 count=$(mail count INBOX)
 [ "$count" = 3 ]
-ui_point $? "nothing aborted was sent (INBOX holds 3 messages)" "INBOX: $count"
+ui_point $? "nothing aborted or postponed was sent (INBOX holds 3 messages)" \
+    "INBOX: $count"
 
 # ------------------------------------------------ 5: plain SMTP: the outbox
 ui_keys q
