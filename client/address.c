@@ -52,29 +52,47 @@ address_move(struct mailimf_address_list *list,
 	free(part);
 }
 
+/* Are s[0..n) all characters an addr-spec may carry outside a domain
+ * literal (printable ASCII without brackets, quotes, commas, ...)? */
+static int
+address_chars_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    strchr("<>()[],;:\\\"@", s[i]) != NULL)
+			return 0;
+	return n > 0;
+}
+
+/* Is d a domain literal "[192.0.2.1]" / "[IPv6:...]"? */
+static int
+address_literal_ok(const char *d)
+{
+	size_t n = strlen(d);
+
+	return n > 2 && d[0] == '[' && d[n - 1] == ']' &&
+	    strspn(d + 1, "0123456789abcdefABCDEFIPv.:") == n - 2;
+}
+
 /* Is this addr-spec usable on the wire: printable ASCII without
- * brackets, one "@" between a local part and a domain? lenient also
- * takes a local name alone ("root"), as sendmail does. */
+ * brackets, one "@" between a local part and a domain (or a domain
+ * literal)? lenient also takes a local name alone ("root"), as sendmail
+ * does. Nothing here can end or extend an SMTP command. */
 int
 address_spec_valid(const char *spec, int lenient)
 {
 	const char *at = strchr(spec, '@');
-	size_t len = strlen(spec), i;
+	size_t len = strlen(spec);
 
 	if (len == 0 || len > ADDRESS_MAX)
 		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)spec[i] <= 0x20 ||
-		    (unsigned char)spec[i] >= 0x7f ||
-		    strchr("<>()[],;:\\\"", spec[i]) != NULL)
-			break;
-	/* a domain literal [192.0.2.1] may hold brackets and colons */
-	if (i < len && (at == NULL || spec + i <= at ||
-	    strchr("[]:", spec[i]) == NULL || at[1] != '['))
-		return 0;
 	if (at == NULL)
-		return lenient;
-	return at != spec && at[1] != '\0' && strchr(at + 1, '@') == NULL;
+		return lenient && address_chars_ok(spec, len);
+	return address_chars_ok(spec, (size_t)(at - spec)) &&
+	    (address_chars_ok(at + 1, strlen(at + 1)) ||
+	    address_literal_ok(at + 1));
 }
 
 /* Check every mailbox of one address (a group's members too). */

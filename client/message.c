@@ -838,6 +838,21 @@ message_sender(const char *from, const char *hdr, struct envelope_out *env,
 	return ST_OK;
 }
 
+/* The header block for libetpan's parser: CRLF, without the Resent-
+ * fields, which -t does not use (and whose Resent-Bcc libetpan leaks). */
+static void
+message_parse_copy(struct ebuf *b, const char *m, size_t hl)
+{
+	size_t i = 0, n, next;
+
+	ebuf_add(b, "", 0);
+	while (i < hl) {
+		n = message_line(m + i, hl - i, &next);
+		i = message_copy_field(b, m, hl, i, n > 7 &&
+		    strncasecmp(m + i, "Resent-", 7) == 0);
+	}
+}
+
 /*
  * The envelope of a message given whole (starling send): recipients from
  * the arguments, and from To, Cc and Bcc when rcpt_from_headers (-t); the
@@ -857,8 +872,7 @@ message_envelope(const char *m, size_t len, const char *from,
 
 	memset(env, 0, sizeof(*env));
 	ebuf_init(&h);
-	encode_crlf(&h, m, hl);
-	ebuf_add(&h, "", 0);
+	message_parse_copy(&h, m, hl);
 	if (h.len > 0 && mailimf_fields_parse(h.p, h.len, &idx, &fields) !=
 	    MAILIMF_NO_ERROR)
 		fields = NULL;

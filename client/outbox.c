@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +49,23 @@ outbox_path(const char *account)
 	return path;
 }
 
-/* A sentence for a failed system call on path. */
+static enum status outbox_fail(char **, const char *, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A sentence for a failed system call: fmt is a translated sentence
+ * naming the path; the system's reason follows. */
 static enum status
-outbox_fail(char **errstr, const char *what, const char *path)
+outbox_fail(char **errstr, const char *fmt, ...)
 {
-	/* TRANSLATORS: "cannot write /x/outbox/work/reasons/ID: No space" */
-	*errstr = xasprintf(_("outbox: %s %s: %s"), what, path,
-	    strerror(errno));
+	int err = errno;
+	char *what;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	*errstr = xasprintf("%s: %s", what, strerror(err));
+	free(what);
 	return ST_LOCAL;
 }
 
@@ -86,7 +97,7 @@ outbox_open(const struct account *acct, int create, struct outbox **out,
 	reasons = xasprintf("%s/reasons", path);
 	if ((mkdir(reasons, 0700) == -1 && errno != EEXIST) ||
 	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		st = outbox_fail(errstr, _("cannot open"), reasons);
+		st = outbox_fail(errstr, _("outbox: cannot open %s"), reasons);
 		free(reasons);
 		maildir_free(md);
 		free(path);
@@ -326,7 +337,7 @@ outbox_put(struct outbox *ob, const char *msg, size_t len,
 	flock(ob->dirfd, LOCK_EX);
 	st = maildir_deliver(ob->md, data, dlen, id, NULL, &e->rel, errstr);
 	if (st == ST_OK && (e->fd = outbox_lock(ob, e->rel)) == -1)
-		st = outbox_fail(errstr, _("cannot lock"), e->rel);
+		st = outbox_fail(errstr, _("outbox: cannot lock %s"), e->rel);
 	flock(ob->dirfd, LOCK_UN);
 	free(data);
 	if (st != ST_OK) {
@@ -439,7 +450,7 @@ outbox_set_reason(struct outbox *ob, struct outbox_entry *e,
 	    0600)) == -1 || write(fd, text, strlen(text)) !=
 	    (ssize_t)strlen(text) || fsync(fd) == -1 ||
 	    rename(tmp, path) == -1)
-		st = outbox_fail(errstr, _("cannot write"), path);
+		st = outbox_fail(errstr, _("outbox: cannot write %s"), path);
 	if (fd != -1)
 		close(fd);
 	if (st == ST_OK && (dfd = open(dir, O_RDONLY | O_DIRECTORY |

@@ -51,6 +51,8 @@ usage(FILE *f)
 	    "[--allow-plaintext-auth] ACCOUNT\n"
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
 	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
+	    "       starling send [--config FILE] [--account NAME] [-t] "
+	    "[-f FROM] [RECIPIENT...] < message\n"
 	    "       starling --help | --version\n"));
 }
 
@@ -87,8 +89,12 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
-	    strcmp(argv[1], "fetch") == 0))
+	if (argc > 1 && strcmp(argv[1], "send") == 0)
+		return cmd_send(argc - 1, argv + 1);
+	/* sendmail's command line: git send-email, cron, mail(1) */
+	if (cmd_send_is_sendmail(argc, argv))
+		return cmd_send(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "fetch") == 0)
 		return not_yet(argv[1]);
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd_error(_("unknown command \"%s\""), argv[1]);

@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys envelope draft"
+names="url config transcript sanitize keys envelope outbox draft"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -25,6 +25,7 @@ for f in $names; do
 	transcript) extra="$src/client/transcript.c" ;;
 	sanitize) extra="$src/ui/text.c" ;;
 	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
+	outbox) extra="$src/client/outbox.c $src/client/message.c $src/client/address.c $src/client/encode.c $src/client/maildir.c $src/client/xdg.c $(pkg-config --libs libetpan) -lmagic" ;;
 	envelope) extra="$src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	esac

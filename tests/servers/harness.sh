@@ -17,7 +17,9 @@
 #     $SUBMISSION_PORT (STARTTLS, required before AUTH)  $SMTPS_PORT (implicit TLS)
 #     SASL through the "tls" Dovecot's auth; mail for alice@localhost is
 #     delivered by Postfix's virtual(8) into $H/mail/alice/Maildir, which is
-#     the Maildir Dovecot serves to alice.
+#     the Maildir Dovecot serves to alice; so is alice+anything@localhost
+#     (recipient_delimiter), a second recipient for Bcc tests, and
+#     anything@alias.test (for tools that want a dot in the domain).
 #   Dovecot "plain" instance (ssl = no, plaintext auth allowed), 127.0.0.1:
 #     $PLAIN_IMAP_PORT $PLAIN_POP3_PORT, and Postfix $PLAIN_SMTP_PORT (no TLS,
 #     AUTH in the clear, SASL through the plain Dovecot's auth).
@@ -331,6 +333,9 @@ alias_maps =
 alias_database =
 local_recipient_maps =
 virtual_mailbox_domains = localhost
+recipient_delimiter = +
+virtual_alias_domains = alias.test
+virtual_alias_maps = inline:{ @alias.test=$TEST_EMAIL }
 virtual_mailbox_base = $H/mail
 virtual_mailbox_maps = inline:{ $TEST_EMAIL=$TEST_USER/Maildir/ }
 virtual_minimum_uid = $(id -u mail)

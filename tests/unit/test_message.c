@@ -402,6 +402,25 @@ test_addresses_ok(void **state)
 }
 
 static void
+test_spec_valid(void **state)
+{
+	(void)state;
+	assert_true(address_spec_valid("a@example.org", 0));
+	assert_true(address_spec_valid("a@[192.0.2.1]", 0));
+	assert_true(address_spec_valid("a@[IPv6:2001:db8::1]", 0));
+	assert_true(address_spec_valid("root", 1));
+	assert_false(address_spec_valid("root", 0));
+	/* nothing that could end or extend an SMTP command */
+	assert_false(address_spec_valid("a@[1\r\nRSET]", 0));
+	assert_false(address_spec_valid("a@[x> NOTIFY=SUCCESS", 0));
+	assert_false(address_spec_valid("a@b> SIZE=1", 0));
+	assert_false(address_spec_valid("a b@c", 0));
+	assert_false(address_spec_valid("a@b@c", 0));
+	assert_false(address_spec_valid("@b", 0));
+	assert_false(address_spec_valid("a@", 0));
+}
+
+static void
 test_addresses_bad(void **state)
 {
 	static const char *bad[] = {
@@ -703,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_cte_choice),
 		cmocka_unit_test(test_base64_lines),
 		cmocka_unit_test(test_addresses_ok),
+		cmocka_unit_test(test_spec_valid),
 		cmocka_unit_test(test_addresses_bad),
 		cmocka_unit_test(test_build_simple),
 		cmocka_unit_test(test_build_attachment),
