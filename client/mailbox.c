@@ -41,6 +41,9 @@ struct mailbox_cmd {
 	clist					*fetched;
 	struct mailimap_mailbox_data_status	*status;
 	struct mailimap_store_att_flags		*store;
+	struct mailimap_flag_list		*flags;		/* APPEND */
+	const char				*msg;
+	size_t					 msglen;
 };
 
 /* --------------------------------------------------------- names, headers */
@@ -416,6 +419,94 @@ mailbox_cmd_clear(struct mailbox_cmd *c)
 	if (c->status != NULL)
 		mailimap_mailbox_data_status_free(c->status);
 	memset(c, 0, sizeof(*c));
+}
+
+/* ----------------------------------------------------------------- append */
+
+/* APPEND, as the gate runs it. */
+static int
+mailbox_send_append(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_append(c->imap, c->name, c->flags, NULL, c->msg,
+	    c->msglen);
+}
+
+/* CREATE, as the gate runs it. */
+static int
+mailbox_send_create(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	return mailimap_create(c->imap, c->name);
+}
+
+/* The IMAP flag list of enum msg_flag bits (\Seen, \Draft, ...). */
+static struct mailimap_flag_list *
+mailbox_flag_list(unsigned flags)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	int r = MAILIMAP_NO_ERROR;
+
+	if (fl == NULL)
+		fatalx("mailbox: out of memory");
+	if (flags & MSG_SEEN)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (flags & MSG_DRAFT)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_draft());
+	if (flags & MSG_ANSWERED)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (flags & MSG_FLAGGED)
+		r |= mailimap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (r != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
+	return fl;
+}
+
+/*
+ * Store a message (CRLF line ends) in the folder named folder (UTF-8)
+ * with flags (enum msg_flag bits), by APPEND through the gate. When the
+ * folder does not exist (NO [TRYCREATE]) it is created and the APPEND
+ * tried once more.
+ */
+enum status
+mailbox_append(struct session *s, const char *folder, const char *msg,
+    size_t len, unsigned flags, char **errstr)
+{
+	struct mailbox_cmd c;
+	char *raw, *err = NULL;
+	enum status st;
+
+	if ((raw = mailbox_encode_name(folder)) == NULL) {
+		*errstr = xasprintf(_("%s: the folder name is not UTF-8"),
+		    s->where);
+		return ST_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	c.imap = mailbox_imap(s);
+	c.name = raw;
+	c.msg = msg;
+	c.msglen = len;
+	c.flags = mailbox_flag_list(flags);
+	st = mailbox_run(s, mailbox_send_append, &c, _("storing a message"),
+	    &err);
+	if (st == ST_NETWORK && !wire_failed(s->wire) &&
+	    c.imap->imap_response_info != NULL &&
+	    c.imap->imap_response_info->rsp_trycreate) {
+		free(err);
+		err = NULL;
+		st = mailbox_run(s, mailbox_send_create, &c,
+		    _("creating a folder"), &err);
+		if (st == ST_OK)
+			st = mailbox_run(s, mailbox_send_append, &c,
+			    _("storing a message"), &err);
+	}
+	mailimap_flag_list_free(c.flags);
+	free(raw);
+	if (st != ST_OK)
+		*errstr = err;
+	return st;
 }
 
 /* ---------------------------------------------------------------- folders */
@@ -1363,4 +1454,34 @@ mailbox_message_clear(struct message *m)
 	transit_free(m->transit);
 	free(m->auth_results);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Message seq as received (for replies and forwards) and, like
+ * mailbox_message(), its headers and text. */
+enum status
+mailbox_message_raw(struct session *s, uint32_t seq, struct message *msg,
+    char **raw, size_t *rawlen, char **errstr)
+{
+	const struct mailimap_msg_att_body_section *b;
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	if (seq == 0 || seq > c.imap->imap_selection_info->sel_exists) {
+		*errstr = xasprintf(_("%s: there is no message %u in this "
+		    "folder"), s->where, seq);
+		return ST_USAGE;
+	}
+	if ((st = mailbox_fetch_body(s, &c, seq, errstr)) == ST_OK) {
+		b = mailbox_body_of(c.fetched, seq);
+		mailbox_parse_message(b->sec_body_part, b->sec_length, msg);
+		*raw = xmalloc(b->sec_length + 1);
+		memcpy(*raw, b->sec_body_part, b->sec_length);
+		(*raw)[b->sec_length] = '\0';
+		*rawlen = b->sec_length;
+	}
+	mailbox_cmd_clear(&c);
+	return st;
 }

@@ -93,8 +93,12 @@ enum status	mailbox_message(struct session *, uint32_t,
 		    struct message *, char **);
 void		mailbox_message_clear(struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
+enum status	mailbox_append(struct session *, const char *, const char *,
+		    size_t, unsigned, char **);
 char		*mailbox_decode_header(const char *);
 char		*mailbox_encode_name(const char *);
 char		*mailbox_decode_name(const char *);
+enum status	mailbox_message_raw(struct session *, uint32_t,
+		    struct message *, char **, size_t *, char **);
 
 #endif

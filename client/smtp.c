@@ -3,6 +3,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,6 +157,127 @@ smtp_free(struct session *s)
 	smtp->stream = NULL;
 	mailsmtp_free(smtp);
 	s->proto = NULL;
+}
+
+/* ------------------------------------------------ the mail transaction */
+
+/* Read one reply as libetpan does (multi-line "NNN-" continued), into
+ * smtp->response; its code, or 0 when the stream failed. */
+static int
+smtp_read_reply(mailsmtp *smtp)
+{
+	char *line, *text;
+	int code, more;
+
+	mmap_string_assign(smtp->response_buffer, "");
+	do {
+		line = mailstream_read_line_remove_eol(smtp->stream,
+		    smtp->line_buffer);
+		if (line == NULL) {
+			code = more = 0;
+			break;
+		}
+		code = (int)strtol(line, &text, 10);
+		more = *text == '-';
+		if (*text == ' ' || *text == '-')
+			text++;
+		mmap_string_append(smtp->response_buffer, text);
+		mmap_string_append_c(smtp->response_buffer, '\n');
+	} while (more);
+	smtp->response = smtp->response_buffer->str;
+	smtp->response_code = code;
+	return code;
+}
+
+/* The libetpan handle of an SMTP session; anything else is a bug. */
+static mailsmtp *
+smtp_of(struct session *s)
+{
+	if (s->service != SERVICE_SMTP || s->proto == NULL)
+		fatalx("smtp: not an open SMTP session");
+	return s->proto;
+}
+
+/* Does the server take 8-bit bodies (8BITMIME after TLS)? */
+int
+smtp_eightbit(struct session *s)
+{
+	return s->proto != NULL && s->service == SERVICE_SMTP &&
+	    (((mailsmtp *)s->proto)->esmtp & MAILSMTP_ESMTP_8BITMIME) != 0;
+}
+
+/* The text of the last reply (not sanitised), or "". */
+const char *
+smtp_reply_text(struct session *s)
+{
+	mailsmtp *smtp = s->proto;
+
+	return smtp != NULL && smtp->response != NULL ? smtp->response : "";
+}
+
+/* MAIL FROM:<from>, with BODY=8BITMIME and SIZE= when the server offers
+ * them (libetpan has no BODY=); the reply code, 0 if the stream failed.
+ * Only through the gate (submit.c). */
+int
+smtp_mail_from(struct session *s, const char *from, int eightbit,
+    size_t size)
+{
+	mailsmtp *smtp = smtp_of(s);
+	char *cmd, body[32] = "", sz[40] = "";
+	int r;
+
+	if (eightbit && (smtp->esmtp & MAILSMTP_ESMTP_8BITMIME))
+		snprintf(body, sizeof(body), " BODY=8BITMIME");
+	if (smtp->esmtp & MAILSMTP_ESMTP_SIZE)
+		snprintf(sz, sizeof(sz), " SIZE=%zu", size);
+	cmd = xasprintf("MAIL FROM:<%s>%s%s\r\n", from, body, sz);
+	r = mailstream_write(smtp->stream, cmd, strlen(cmd)) == -1 ||
+	    mailstream_flush(smtp->stream) == -1 ? 0 : smtp_read_reply(smtp);
+	free(cmd);
+	return r;
+}
+
+/* RCPT TO:<to>; the reply code, 0 if the stream failed. */
+int
+smtp_rcpt_to(struct session *s, const char *to)
+{
+	mailsmtp *smtp = smtp_of(s);
+
+	smtp->response_code = 0;
+	mailesmtp_rcpt(smtp, to, 0, NULL);
+	return smtp->response_code;
+}
+
+/* DATA, then the message (libetpan converts line ends and doubles
+ * leading dots); the final reply code, or the refusal of DATA itself, 0
+ * if the stream failed. The message's last line end is the one that
+ * goes before the ".", so it is not sent twice. */
+int
+smtp_data(struct session *s, const char *msg, size_t len)
+{
+	mailsmtp *smtp = smtp_of(s);
+
+	smtp->response_code = 0;
+	if (mailsmtp_data(smtp) != MAILSMTP_NO_ERROR)
+		return smtp->response_code;
+	if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
+		len -= 2;
+	else if (len >= 1 && msg[len - 1] == '\n')
+		len--;
+	smtp->response_code = 0;
+	mailsmtp_data_message(smtp, msg, len);
+	return smtp->response_code;
+}
+
+/* RSET, to start the next transaction clean; the reply code. */
+int
+smtp_rset(struct session *s)
+{
+	mailsmtp *smtp = smtp_of(s);
+
+	smtp->response_code = 0;
+	mailsmtp_reset(smtp);
+	return smtp->response_code;
 }
 
 const struct proto proto_smtp = {

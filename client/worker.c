@@ -23,13 +23,21 @@ enum req_type {
 	REQ_SELECT,
 	REQ_ENVELOPES,
 	REQ_MESSAGE,
+	REQ_RAW,		/* writing mail: see worker_do_mail() */
+	REQ_ROUTE,
+	REQ_SEND,
+	REQ_FLUSH,
+	REQ_POSTPONE,
 };
 
 struct request {
-	enum req_type	 type;
-	char		*folder;
-	uint32_t	 a, b;
-	struct request	*next;
+	enum req_type		 type;
+	char			*folder;
+	uint32_t		 a, b;
+	char			*data;		/* a message to submit */
+	size_t			 len;
+	struct envelope_out	 env;
+	struct request		*next;
 };
 
 struct evnode {
@@ -118,6 +126,9 @@ event_free(struct event *ev)
 	mailbox_folders_free(ev->folders, ev->nfolders);
 	mailbox_envelopes_free(ev->envs, ev->nenvs);
 	mailbox_message_clear(&ev->msg);
+	free(ev->raw);
+	submit_route_clear(&ev->route);
+	free(ev->warning);
 	free(ev);
 }
 
@@ -250,18 +261,15 @@ worker_session(struct worker *w, enum service svc)
 	return s;
 }
 
-/* Ask the UI for the password and wait for the answer (NULL: none). */
+/* Ask the UI a password question (text taken over) and wait for the
+ * answer (NULL: none). */
 static char *
-worker_ask_password(struct worker *w, struct session *s)
+worker_ask(struct worker *w, enum service svc, char *text)
 {
-	struct event *ev = event_new(EV_NEED_PASSWORD, s->service);
+	struct event *ev = event_new(EV_NEED_PASSWORD, svc);
 	char *answer;
 
-	/* TRANSLATORS: "alice", "IMAP host:143", "verified", "TLS1.3". */
-	ev->text = xasprintf(_("Password for %s at %s (%s, %s %s)"),
-	    w->acct->user ? w->acct->user : "?", s->where,
-	    level_name(s->level), transport_name(s->url->transport),
-	    s->tls.done ? s->tls.version : _("no TLS"));
+	ev->text = text;
 	pthread_mutex_lock(&w->lock);
 	w->pw_asked = 1;
 	w->pw_answered = 0;
@@ -275,6 +283,17 @@ worker_ask_password(struct worker *w, struct session *s)
 	w->pw_asked = 0;
 	pthread_mutex_unlock(&w->lock);
 	return answer;
+}
+
+/* Ask the UI for the password of a session and wait for the answer. */
+static char *
+worker_ask_password(struct worker *w, struct session *s)
+{
+	/* TRANSLATORS: "alice", "IMAP host:143", "verified", "TLS1.3". */
+	return worker_ask(w, s->service, xasprintf(_("Password for %s at %s "
+	    "(%s, %s %s)"), w->acct->user ? w->acct->user : "?", s->where,
+	    level_name(s->level), transport_name(s->url->transport),
+	    s->tls.done ? s->tls.version : _("no TLS")));
 }
 
 /* The password: typed earlier, from password_cmd, or asked for. */
@@ -529,12 +548,99 @@ worker_do_message(struct worker *w, uint32_t seq)
 	worker_post(w, ev);
 }
 
+/* FETCH a whole message of the open folder, for a reply or a forward. */
+static void
+worker_do_raw(struct worker *w, struct request *r)
+{
+	struct event *ev;
+	enum status st;
+	char *err = NULL;
+
+	if (w->selected == NULL || strcmp(w->selected, r->folder) != 0) {
+		worker_error(w, ST_USAGE, xstrdup(_("that folder is no longer "
+		    "open; open it and choose the message again")));
+		return;
+	}
+	ev = event_new(EV_RAW, SERVICE_IMAP);
+	st = mailbox_message_raw(w->imap, r->a, &ev->msg, &ev->raw,
+	    &ev->rawlen, &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_imap_failed(w, st, err);
+		return;
+	}
+	ev->seq = r->a;
+	ev->job = r->b;
+	ev->folder = xstrdup(r->folder);
+	worker_post(w, ev);
+}
+
+/* The SMTP password, asked of the user (the send engine's callback). */
+static char *
+worker_submit_password(void *arg, const char *where)
+{
+	struct worker *w = arg;
+
+	/* TRANSLATORS: "alice", then where: "SMTP host:587 (...)". */
+	return worker_ask(w, SERVICE_SMTP, xasprintf(_("Password for %s at "
+	    "%s"), w->acct->user ? w->acct->user : "?", where));
+}
+
+/* Submission options with the user's session-only decisions. */
+static void
+worker_submit_opts(struct worker *w, struct submit_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	pthread_mutex_lock(&w->lock);
+	o->allow_plaintext = w->acct->allow_plaintext_auth || w->allow_plain;
+	pthread_mutex_unlock(&w->lock);
+	o->password = worker_submit_password;
+	o->password_arg = w;
+}
+
+/* Route, send, flush, postpone: the engine's calls, one event each. */
+static void
+worker_do_mail(struct worker *w, struct request *r)
+{
+	static const enum ev_type types[] = {
+		[REQ_ROUTE] = EV_ROUTE, [REQ_SEND] = EV_SENT,
+		[REQ_FLUSH] = EV_FLUSHED, [REQ_POSTPONE] = EV_POSTPONED,
+	};
+	struct event *ev = event_new(types[r->type], SERVICE_SMTP);
+	struct submit_opts o;
+
+	worker_submit_opts(w, &o);
+	ev->job = r->b;
+	switch (r->type) {
+	case REQ_ROUTE:
+		ev->status = submit_route_probe(w->acct, &ev->route, &ev->text);
+		break;
+	case REQ_SEND:
+		ev->status = submit_send(w->acct, r->data, r->len, &r->env, &o,
+		    &ev->queued, &ev->warning, &ev->text);
+		break;
+	case REQ_FLUSH:
+		ev->status = submit_flush(w->acct, &o, &ev->nsent, &ev->nleft,
+		    &ev->text);
+		break;
+	default:
+		ev->status = draft_postpone_opts(w->acct, &o, r->data,
+		    r->len, &ev->text);
+		break;
+	}
+	worker_post(w, ev);
+}
+
 /* Carry out one request. */
 static void
 worker_do(struct worker *w, struct request *r)
 {
 	if (r->type == REQ_CONNECT) {
 		worker_do_connect(w);
+		return;
+	}
+	if (r->type >= REQ_ROUTE) {
+		worker_do_mail(w, r);
 		return;
 	}
 	if (!worker_need_imap(w))
@@ -554,9 +660,22 @@ worker_do(struct worker *w, struct request *r)
 	case REQ_MESSAGE:
 		worker_do_message(w, r->a);
 		break;
+	case REQ_RAW:
+		worker_do_raw(w, r);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Free a request and what it carries. */
+static void
+worker_request_free(struct request *r)
+{
+	free(r->folder);
+	free(r->data);
+	envelope_out_clear(&r->env);
+	free(r);
 }
 
 /* The thread: take requests in order until told to quit. */
@@ -582,8 +701,7 @@ worker_main(void *arg)
 		w->cancelled = 0;
 		pthread_mutex_unlock(&w->lock);
 		worker_do(w, r);
-		free(r->folder);
-		free(r);
+		worker_request_free(r);
 		pthread_mutex_lock(&w->lock);
 		w->busy = 0;
 		pthread_mutex_unlock(&w->lock);
@@ -615,10 +733,10 @@ worker_new(const struct account *acct, int index, int wake_fd)
 	return w;
 }
 
-/* Queue a request. */
-static void
-worker_request(struct worker *w, enum req_type type, const char *folder,
-    uint32_t a, uint32_t b)
+/* A new request. */
+static struct request *
+worker_request_new(enum req_type type, const char *folder, uint32_t a,
+    uint32_t b)
 {
 	struct request *r = xcalloc(1, sizeof(*r));
 
@@ -626,6 +744,13 @@ worker_request(struct worker *w, enum req_type type, const char *folder,
 	r->folder = folder ? xstrdup(folder) : NULL;
 	r->a = a;
 	r->b = b;
+	return r;
+}
+
+/* Queue a request. */
+static void
+worker_queue(struct worker *w, struct request *r)
+{
 	pthread_mutex_lock(&w->lock);
 	if (w->reqs_tail != NULL)
 		w->reqs_tail->next = r;
@@ -634,6 +759,14 @@ worker_request(struct worker *w, enum req_type type, const char *folder,
 	w->reqs_tail = r;
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+}
+
+/* Queue a request without a payload. */
+static void
+worker_request(struct worker *w, enum req_type type, const char *folder,
+    uint32_t a, uint32_t b)
+{
+	worker_queue(w, worker_request_new(type, folder, a, b));
 }
 
 void worker_connect(struct worker *w) { worker_request(w, REQ_CONNECT, NULL, 0, 0); }
@@ -658,6 +791,52 @@ void
 worker_message(struct worker *w, uint32_t seq)
 {
 	worker_request(w, REQ_MESSAGE, NULL, seq, 0);
+}
+
+/* Message seq of the open folder, whole, for a reply or a forward. */
+void
+worker_raw(struct worker *w, const char *folder, uint32_t seq, uint32_t job)
+{
+	worker_request(w, REQ_RAW, folder, seq, job);
+}
+
+/* How mail of this account would travel (nothing is sent). */
+void
+worker_route(struct worker *w, uint32_t job)
+{
+	worker_request(w, REQ_ROUTE, NULL, 0, job);
+}
+
+/* Submit a message (taken over) to the envelope's recipients. */
+void
+worker_send(struct worker *w, uint32_t job, char *msg, size_t len,
+    struct envelope_out *env)
+{
+	struct request *r = worker_request_new(REQ_SEND, NULL, 0, job);
+
+	r->data = msg;
+	r->len = len;
+	r->env = *env;
+	memset(env, 0, sizeof(*env));
+	worker_queue(w, r);
+}
+
+/* Try the outbox again. */
+void
+worker_flush(struct worker *w)
+{
+	worker_request(w, REQ_FLUSH, NULL, 0, 0);
+}
+
+/* Keep a message (taken over) as a draft. */
+void
+worker_postpone(struct worker *w, uint32_t job, char *msg, size_t len)
+{
+	struct request *r = worker_request_new(REQ_POSTPONE, NULL, 0, job);
+
+	r->data = msg;
+	r->len = len;
+	worker_queue(w, r);
 }
 
 /* Answer the password question (NULL: the user cancelled). */
@@ -740,8 +919,7 @@ worker_free(struct worker *w)
 	pthread_join(w->thread, NULL);
 	while ((r = w->reqs) != NULL) {
 		w->reqs = r->next;
-		free(r->folder);
-		free(r);
+		worker_request_free(r);
 	}
 	while ((ev = worker_next_event(w)) != NULL)
 		event_free(ev);

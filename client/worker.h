@@ -16,6 +16,7 @@
 #include "level.h"
 #include "mailbox.h"
 #include "status.h"
+#include "submit.h"
 #include "tls.h"
 #include "transcript.h"
 #include "url.h"
@@ -50,6 +51,12 @@ enum ev_type {
 	EV_MESSAGE,
 	EV_ERROR,		/* an operation failed: status, text */
 	EV_PROGRESS,		/* text */
+	/* Writing mail; job is the number the UI gave the request. */
+	EV_RAW,			/* a whole message: raw, msg, seq, folder */
+	EV_ROUTE,		/* how mail would travel: route (status, text) */
+	EV_SENT,		/* submitted: status, text, queued, warning */
+	EV_FLUSHED,		/* the outbox tried: nsent, nleft (status, text) */
+	EV_POSTPONED,		/* kept as a draft (status, text) */
 };
 
 struct event {
@@ -66,6 +73,13 @@ struct event {
 	size_t			 nenvs;
 	uint32_t		 seq;
 	struct message		 msg;
+	uint32_t		 job;
+	char			*raw;		/* EV_RAW: as received */
+	size_t			 rawlen;
+	struct submit_route	 route;		/* EV_ROUTE */
+	int			 queued;	/* EV_SENT: kept in the outbox */
+	char			*warning;	/* EV_SENT: e.g. no Sent copy */
+	size_t			 nsent, nleft;	/* EV_FLUSHED */
 };
 
 struct worker;
@@ -89,5 +103,14 @@ void		 worker_snapshot(struct worker *, enum service,
 		     struct svc_view *, int);
 void		 svc_view_clear(struct svc_view *);
 enum conn_state	 worker_state(struct worker *, enum service);
+
+/* Writing mail. worker_send() and worker_postpone() take over the
+ * message (and the envelope, which is left zeroed). */
+void		 worker_raw(struct worker *, const char *, uint32_t, uint32_t);
+void		 worker_route(struct worker *, uint32_t);
+void		 worker_send(struct worker *, uint32_t, char *, size_t,
+		     struct envelope_out *);
+void		 worker_flush(struct worker *);
+void		 worker_postpone(struct worker *, uint32_t, char *, size_t);
 
 #endif

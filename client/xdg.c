@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -23,8 +25,12 @@ xdg_path(const char *env, const char *fallback, const char *name)
 	if (base != NULL && base[0] == '/')
 		return xasprintf("%s/starling/%s", base, name);
 	home = getenv("HOME");
-	if (home == NULL || *home == '\0')
-		home = "/";
+	if (home == NULL || *home == '\0') {
+		/* cron and friends may run us without HOME */
+		struct passwd *pw = getpwuid(getuid());
+
+		home = pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
+	}
 	return xasprintf("%s/%s/starling/%s", home, fallback, name);
 }
 

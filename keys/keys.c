@@ -55,6 +55,18 @@ static const struct {
 	[OP_SAVE] = { "save", N_("save the transcript to a file") },
 	[OP_GUIDE] = { "guide",
 	    N_("show the guide: how starling protects your mail") },
+	[OP_COMPOSE] = { "compose", N_("write a new message") },
+	[OP_REPLY] = { "reply", N_("reply to the sender") },
+	[OP_REPLY_ALL] = { "reply-all",
+	    N_("reply to the sender and every recipient") },
+	[OP_FORWARD] = { "forward", N_("forward the message") },
+	[OP_FLUSH] = { "flush-outbox",
+	    N_("try again to send the messages in the outbox") },
+	[OP_SEND] = { "send", N_("send the message") },
+	[OP_EDIT] = { "edit", N_("edit the message again") },
+	[OP_ATTACH] = { "attach", N_("attach a file") },
+	[OP_POSTPONE] = { "postpone",
+	    N_("keep the message as a draft, to finish later") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {
@@ -67,6 +79,7 @@ static const char *const keys_contexts[KC_COUNT] = {
 	[KC_TRANSCRIPT] = "transcript",
 	[KC_HELP] = "help",
 	[KC_GUIDE] = "guide",
+	[KC_COMPOSE] = "compose",
 };
 
 static const char *const keys_commands[] = { "bind", "unbind" };

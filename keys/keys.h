@@ -37,6 +37,7 @@ enum key_context {
 	KC_TRANSCRIPT,		/* "transcript" */
 	KC_HELP,		/* "help" */
 	KC_GUIDE,		/* "guide" */
+	KC_COMPOSE,		/* "compose": the confirmation screen */
 	KC_COUNT
 };
 
@@ -59,6 +60,15 @@ enum op {
 	OP_REJECT,
 	OP_SAVE,		/* save the transcript to a file */
 	OP_GUIDE,		/* how starling protects mail */
+	OP_COMPOSE,		/* write a new message */
+	OP_REPLY,		/* reply to the sender */
+	OP_REPLY_ALL,		/* reply to the sender and every recipient */
+	OP_FORWARD,		/* forward the message */
+	OP_FLUSH,		/* try the outbox again */
+	OP_SEND,		/* compose: send the message */
+	OP_EDIT,		/* compose: edit it again */
+	OP_ATTACH,		/* compose: attach a file */
+	OP_POSTPONE,		/* compose: keep it as a draft */
 	OP_COUNT
 };
 

@@ -10,6 +10,7 @@ $SUDO apt-get install -y -qq \
 	build-essential autoconf automake autopoint gettext pkg-config \
 	libgnutls28-dev libetpan-dev libncurses-dev libinih-dev \
 	libcmocka-dev liblmdb-dev libsasl2-modules libunbound-dev libevent-dev dnsmasq-base \
+	libmagic-dev git-email \
 	gnutls-bin dovecot-imapd dovecot-pop3d postfix \
 	python3 jq tmux locales ca-certificates procps iproute2 psmisc \
 	groff-base man-db \

@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "screen.h"
+#include "submit.h"
 #include "term.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -126,6 +127,25 @@ app_session_summary(const struct svc_view *v, const char *host)
 	    dot, level_name(v->level), host);
 }
 
+/* The outbox count at the right of the status line, when not empty. */
+static void
+app_status_outbox(struct app *a, int y)
+{
+	size_t n = a->outbox ? a->outbox[a->account] : 0;
+	char *tag;
+	int w;
+
+	if (n == 0)
+		return;
+	/* TRANSLATORS: on the status line; F is the key that sends them. */
+	tag = xasprintf(ngettext(" outbox: %zu (F: send) ",
+	    " outbox: %zu (F: send) ", n), n);
+	w = text_width(tag);
+	if (w < term_cols())
+		term_put(y, term_cols() - w, w, AT_WARN, tag);
+	free(tag);
+}
+
 /* The status line: the current account's IMAP (else first) service. */
 void
 app_status_line(struct app *a, int y)
@@ -152,6 +172,7 @@ app_status_line(struct app *a, int y)
 	free(line);
 	free(sum);
 	svc_view_clear(&v);
+	app_status_outbox(a, y);
 }
 
 /* The title bar: the top screen's title and the help hint. */
@@ -210,6 +231,66 @@ app_open_guide(struct app *a)
 	app_push(a, scr_guide_new(a, a->account, open, ar));
 }
 
+/* Count the messages in an account's outbox again. */
+void
+app_outbox_refresh(struct app *a, int account)
+{
+	char *err = NULL;
+	size_t n = 0;
+
+	if (a->outbox == NULL || app_account(a, account) == NULL)
+		return;
+	if (outbox_count(app_account(a, account), &n, &err) != ST_OK) {
+		free(err);
+		return;
+	}
+	a->outbox[account] = n;
+	app_dirty(a);
+}
+
+/* F: try the current account's outbox again. */
+static void
+app_flush(struct app *a)
+{
+	const struct account *acct = app_account(a, a->account);
+
+	app_outbox_refresh(a, a->account);
+	if (acct == NULL || a->outbox == NULL || a->outbox[a->account] == 0) {
+		app_message(a, 0, _("the outbox of %s is empty"),
+		    acct ? acct->name : "?");
+		return;
+	}
+	worker_flush(a->workers[a->account]);
+	app_message(a, 0, "%s", _("sending the messages in the outbox…"));
+}
+
+/* What became of a message sent or of the outbox tried again. */
+static void
+app_submitted(struct app *a, const struct event *ev)
+{
+	const char *why = ev->text ? ev->text : _("unknown error");
+
+	app_outbox_refresh(a, ev->account);
+	if (ev->type == EV_SENT && ev->status == ST_OK)
+		app_message(a, ev->warning != NULL, "%s",
+		    _("The message was sent."));
+	else if (ev->type == EV_SENT)
+		app_message(a, 1, ev->queued ? _("Not sent, kept in the "
+		    "outbox (F: try again): %s") : _("Not sent: %s"), why);
+	else if (ev->status == ST_OK && ev->nleft == 0)
+		app_message(a, 0, ngettext("Sent %zu message from the outbox.",
+		    "Sent %zu messages from the outbox.", ev->nsent),
+		    ev->nsent);
+	else if (ev->status == ST_OK)
+		app_message(a, 1, ngettext("Sent %zu, %zu message is still in "
+		    "the outbox.", "Sent %zu, %zu messages are still in the "
+		    "outbox.", ev->nleft), ev->nsent, ev->nleft);
+	else
+		app_message(a, 1, ngettext("Sent %zu, %zu message is still in "
+		    "the outbox: %s", "Sent %zu, %zu messages are still in the "
+		    "outbox: %s", ev->nleft), ev->nsent, ev->nleft, why);
+}
+
 /* Operations every screen shares, when the screen did not take them. */
 static void
 app_global_op(struct app *a, enum op op)
@@ -251,6 +332,12 @@ app_global_op(struct app *a, enum op op)
 	case OP_REDRAW:
 		term_erase();
 		app_dirty(a);
+		break;
+	case OP_COMPOSE:
+		compose_new(a, a->account);
+		break;
+	case OP_FLUSH:
+		app_flush(a);
 		break;
 	default:
 		break;
@@ -303,6 +390,10 @@ app_event(struct app *a, const struct event *ev)
 		break;
 	case EV_PROGRESS:
 		app_message(a, 0, "%s", ev->text ? ev->text : "");
+		break;
+	case EV_SENT:
+	case EV_FLUSHED:
+		app_submitted(a, ev);
 		break;
 	default:
 		break;

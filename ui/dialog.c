@@ -1,5 +1,6 @@
-/* dialog.c: the two modal dialogs: the password prompt (no echo) and the
- * typed confirmation (the plaintext override, pinning a key). */
+/* dialog.c: the modal dialogs: the password prompt (no echo), the
+ * typed confirmation (the plaintext override, pinning a key) and a line
+ * of input (a file to attach). */
 #include "build-config.h"
 
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct dialog {
 	size_t		 len;
 	int		 secret;	/* password: no echo, wiped */
 	void		(*done)(struct app *, void *);
+	void		(*input_done)(struct app *, void *, const char *);
 	void		*arg;
 };
 
@@ -146,6 +148,21 @@ dialog_confirm_enter(struct screen *s)
 	done(a, arg);
 }
 
+/* Enter in the input dialog: hand over what was typed. */
+static void
+dialog_input_enter(struct screen *s)
+{
+	struct dialog *d = s->data;
+	void (*done)(struct app *, void *, const char *) = d->input_done;
+	void *arg = d->arg;
+	struct app *a = s->app;
+	char *typed = xstrdup(d->input);
+
+	dialog_close(s);
+	done(a, arg, typed);
+	free(typed);
+}
+
 /* Every key goes to the dialog. */
 static int
 dialog_key(struct screen *s, int key)
@@ -160,6 +177,8 @@ dialog_key(struct screen *s, int key)
 	} else if (key == K_ENTER) {
 		if (d->secret)
 			dialog_password_enter(s);
+		else if (d->input_done != NULL)
+			dialog_input_enter(s);
 		else
 			dialog_confirm_enter(s);
 	} else if (key == K_BACKSPACE)
@@ -182,6 +201,8 @@ dialog_title(struct screen *s)
 {
 	struct dialog *d = s->data;
 
+	if (d->input_done != NULL)
+		return xstrdup(_("input"));
 	return xstrdup(d->secret ? _("password") : _("confirmation"));
 }
 
@@ -231,6 +252,20 @@ dlg_confirm_new(struct app *a, const char *text, const char *expected,
 	d->text = xstrdup(text);
 	d->expected = xstrdup(expected);
 	d->done = done;
+	d->arg = arg;
+	return screen_new(&dialog_ops, a, d);
+}
+
+/* A line of input: done(a, arg, text) runs with what was typed. */
+struct screen *
+dlg_input_new(struct app *a, const char *text,
+    void (*done)(struct app *, void *, const char *), void *arg)
+{
+	struct dialog *d = xcalloc(1, sizeof(*d));
+
+	d->account = a->account;
+	d->text = xstrdup(text);
+	d->input_done = done;
 	d->arg = arg;
 	return screen_new(&dialog_ops, a, d);
 }

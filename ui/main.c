@@ -53,6 +53,8 @@ usage(FILE *f)
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
 	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
 	    "       starling guide [--config FILE] [ACCOUNT]\n"
+	    "       starling send [--config FILE] [--account NAME] [-t] "
+	    "[-f FROM] [RECIPIENT...] < message\n"
 	    "       starling --help | --version\n"));
 }
 
@@ -97,8 +99,12 @@ main(int argc, char **argv)
 		return cmd_probe(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "guide") == 0)
 		return cmd_guide(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
-	    strcmp(argv[1], "fetch") == 0))
+	if (argc > 1 && strcmp(argv[1], "send") == 0)
+		return cmd_send(argc - 1, argv + 1);
+	/* sendmail's command line: git send-email, cron, mail(1) */
+	if (cmd_send_is_sendmail(argc, argv))
+		return cmd_send(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "fetch") == 0)
 		return not_yet(argv[1]);
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd_error(_("unknown command \"%s\""), argv[1]);

@@ -484,6 +484,13 @@ ix_op(struct screen *s, enum op op)
 	case OP_SEARCH_NEXT:
 		ix_search(s);
 		return 1;
+	case OP_REPLY:
+	case OP_REPLY_ALL:
+	case OP_FORWARD:
+		if (ix->open && ix->exists > 0)
+			compose_reply(s->app, ix->account, ix->raw,
+			    (uint32_t)ix->cursor + 1, op);
+		return 1;
 	default:
 		break;
 	}

@@ -306,6 +306,11 @@ pg_op(struct screen *s, enum op op)
 	case OP_PAGE_DOWN: t += page; break;
 	case OP_TOP: t = 0; break;
 	case OP_BOTTOM: t = pg_max_top(pg); break;
+	case OP_REPLY:
+	case OP_REPLY_ALL:
+	case OP_FORWARD:
+		compose_reply(s->app, pg->account, pg->raw, pg->seq, op);
+		return 1;
 	default: return 0;
 	}
 	if (t > pg_max_top(pg))

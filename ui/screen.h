@@ -56,6 +56,8 @@ struct app {
 	char			*message;	/* one-line message, or NULL */
 	int			 message_bad;
 	int			 allow_plain_cli; /* --allow-plaintext-auth */
+	size_t			*outbox;	/* per account: messages queued */
+	uint32_t		 jobs;		/* the last compose job number */
 };
 
 struct screen	*screen_new(const struct screen_ops *, struct app *, void *);
@@ -88,5 +90,14 @@ int		 scr_pager_auth_results(struct screen *, const char **);
 struct screen	*dlg_password_new(struct app *, int, const char *);
 struct screen	*dlg_confirm_new(struct app *, const char *, const char *,
 		     void (*)(struct app *, void *), void *);
+struct screen	*dlg_input_new(struct app *, const char *,
+		     void (*)(struct app *, void *, const char *), void *);
+
+/* Writing mail (scr_compose.c): a new message, or a reply (OP_REPLY,
+ * OP_REPLY_ALL) or forward (OP_FORWARD) of message seq of a folder. */
+void		 compose_new(struct app *, int);
+void		 compose_reply(struct app *, int, const char *, uint32_t,
+		     enum op);
+void		 app_outbox_refresh(struct app *, int);
 
 #endif

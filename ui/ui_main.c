@@ -90,7 +90,10 @@ ui_workers(struct app *a)
 	if (pipe2(a->wake, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatalx("pipe2");
 	a->workers = xcalloc(a->naccounts, sizeof(*a->workers));
+	a->outbox = xcalloc(a->naccounts ? a->naccounts : 1,
+	    sizeof(*a->outbox));
 	for (i = 0; i < a->naccounts; i++) {
+		app_outbox_refresh(a, (int)i);
 		a->workers[i] = worker_new(a->cfg->accounts[i], (int)i,
 		    a->wake[1]);
 		if (a->allow_plain_cli)
@@ -139,6 +142,7 @@ ui_free(struct app *a)
 	for (i = 0; i < a->naccounts; i++)
 		worker_free(a->workers[i]);
 	free(a->workers);
+	free(a->outbox);
 	close(a->wake[0]);
 	close(a->wake[1]);
 	keys_free(a->keys);

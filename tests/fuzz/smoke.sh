@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys transit authres guide"
+names="url config transcript sanitize keys transit authres guide envelope outbox draft"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -30,6 +30,9 @@ for f in $names; do
 	authres) extra="$src/client/authres.c" ;;
 	guide) runs=2000	# each run lays out the whole guide
 		extra="$src/client/guide.c $src/client/transcript.c $src/client/level.c $src/client/url.c $src/ui/guide_view.c $src/ui/text.c" ;;
+	outbox) extra="$src/client/outbox.c $src/client/message.c $src/client/address.c $src/client/encode.c $src/client/maildir.c $src/client/xdg.c $(pkg-config --libs libetpan) -lmagic" ;;
+	envelope) extra="$src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
+	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

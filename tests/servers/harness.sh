@@ -20,6 +20,9 @@
 #     the Maildir Dovecot serves to alice.  Received fields record the TLS
 #     facts (smtpd_tls_received_header); 127.0.0.1 may send XCLIENT (to
 #     stand for a sender elsewhere, as tests/servers/t-transit.sh does).
+#     the Maildir Dovecot serves to alice; so is alice+anything@localhost
+#     (recipient_delimiter), a second recipient for Bcc tests, and
+#     anything@alias.test (for tools that want a dot in the domain).
 #   Dovecot "plain" instance (ssl = no, plaintext auth allowed), 127.0.0.1:
 #     $PLAIN_IMAP_PORT $PLAIN_POP3_PORT, and Postfix $PLAIN_SMTP_PORT (no TLS,
 #     AUTH in the clear, SASL through the plain Dovecot's auth).
@@ -333,6 +336,9 @@ alias_maps =
 alias_database =
 local_recipient_maps =
 virtual_mailbox_domains = localhost
+recipient_delimiter = +
+virtual_alias_domains = alias.test
+virtual_alias_maps = inline:{ @alias.test=$TEST_EMAIL }
 virtual_mailbox_base = $H/mail
 virtual_mailbox_maps = inline:{ $TEST_EMAIL=$TEST_USER/Maildir/ }
 virtual_minimum_uid = $(id -u mail)

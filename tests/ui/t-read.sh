@@ -42,10 +42,10 @@ wait_re 'Message 200$'
 ui_point $((st || $?)) "Enter opens INBOX: 200 messages, the newest shown" \
     "sent: Enter; expected the title 'work: INBOX (200 messages)' and a row ending 'Message 200'"
 
-# go to the top, then to the last message with End (\eOF, see below)
-ui_keys g
+# go to the top with =, then to the last message with End (\eOF, see below)
+ui_keys =
 wait_re 'Message 1$'
-ui_point $? "g moves to the first message" "sent: g; expected a row ending 'Message 1'"
+ui_point $? "= moves to the first message" "sent: =; expected a row ending 'Message 1'"
 ui_type $'\eOF'
 wait_re 'Message 200$'
 ui_keys Enter
@@ -66,7 +66,7 @@ read_row=$(grep -E 'Message 200$' <<<"$PANE")
 [ -n "$read_row" ] && ! grep -qE '^ ?N' <<<"$read_row"
 ui_point $? "reading message 200 marked it read: its row lost the N flag" \
     "row: $read_row"
-ui_keys g
+ui_keys =
 wait_re 'Message 1$'
 ui_type $'\eOF'
 sleep 0.3
@@ -74,7 +74,7 @@ ui_keys Enter
 wait_re '^Subject: Message [0-9]+$'
 grep -qE '^Subject: Message 200$' <<<"$PANE"
 ui_point $? "End then Enter: the pager shows message 200" \
-    "sent: q g, ESC O F (End), Enter; expected 'Subject: Message 200'"
+    "sent: q =, ESC O F (End), Enter; expected 'Subject: Message 200'"
 
 # ------------------------------------- 8: a binding from the keys file
 ui_keys q
@@ -88,13 +88,13 @@ ui_point $((st || $?)) "the help lists the binding from the keys file (x bottom)
     "keys file: bind index x bottom; sent: ?; expected a row '  x  bottom  ...' under 'Keys on this screen (index)'"
 ui_keys q
 wait_for "starling: work: INBOX (200 messages)"
-ui_keys g
+ui_keys =
 wait_re 'Message 1$'
 ui_keys x Enter
 wait_re '^Subject: Message [0-9]+$'
 grep -qE '^Subject: Message 200$' <<<"$PANE"
 ui_point $? "x (bound to bottom) moves to the last message" \
-    "sent: g x Enter; expected 'Subject: Message 200'"
+    "sent: = x Enter; expected 'Subject: Message 200'"
 [ ! -s "$UI_STDERR" ]
 ui_point $? "the keys file loads without complaint" "stderr: $(cat "$UI_STDERR" 2>&1)"
 

@@ -50,7 +50,7 @@ open_inbox() {
 stall_fetch() {
     : >"$STALL"
     sleep 0.5   # the relay looks at the file every 0.2 s
-    ui_keys g
+    ui_keys =
     wait_re '^ +(…|\.\.\.)$' 5
 }
 
@@ -60,7 +60,7 @@ ui_point $? "through the relay: INBOX opens with 200 messages" \
     "expected the row of slow [TLS], then INBOX 200, then the index with 'Message 200'"
 stall_fetch
 ui_point $? "the relay stops: moving to the top shows messages not yet fetched" \
-    "sent: g after the relay stopped; expected rows '…' (waiting for the FETCH)"
+    "sent: = after the relay stopped; expected rows '…' (waiting for the FETCH)"
 
 measure '?' -- fixed "starling: help: index"
 st=$?
