@@ -13,7 +13,7 @@ set -u
 hostile_init
 
 MSG=$T/msg.eml
-printf 'From: alice@example.com\nTo: bob@example.org\nSubject: hostile-secret-subject\n\nhostile-secret-body\n' >"$MSG"
+printf 'From: alice@example.com\nTo: bob@example.org\nBcc: carol@example.net\nSubject: hostile-secret-subject\n\nhostile-secret-body\n' >"$MSG"
 
 # run_send [ARGS...]: starling send --account acct -t < $MSG, as run_check.
 run_send() {
@@ -93,5 +93,10 @@ run_send
 expect_exit "control: a correct server takes the message" 0
 expect_grep "control: inside TLS the server got MAIL FROM" "$TLSCAP" '^MAIL FROM:<alice@example.com>'
 expect_grep "control: inside TLS the server got the message" "$TLSCAP" 'hostile-secret-body'
+# What went on the wire (a real server like Postfix drops Bcc itself, so
+# only here can the test see what starling sent): the Bcc recipient in
+# the envelope, no Bcc header in the message.
+expect_grep "control: the Bcc recipient is in the envelope" "$TLSCAP" '^RCPT TO:<carol@example.net>'
+expect_grep -v "control: no Bcc header in the message on the wire" "$TLSCAP" '^Bcc:'
 expect_no_leak "control: nothing private in the clear"
 tap_done

@@ -135,7 +135,7 @@ send_stdin "$W/t.eml" send -t
 expect_rc "send -t: exit 0" 0
 wait_for "send -t: To and Bcc copies arrive" INBOX "<t.$$@localhost>" 2
 fetch INBOX "<t.$$@localhost>" "$W/t"
-every_copy "send -t: no Bcc header on the wire" "$W/t" "no-header:Bcc" "header:Subject=てすと -t $$"
+every_copy "send -t: no Bcc header in the delivered copies" "$W/t" "no-header:Bcc" "header:Subject=てすと -t $$"
 tap_result "$(cat "$W"/t/*.eml | grep -c '^Delivered-To: alice+t@localhost' | grep -qx 1; echo $?)" \
     "send -t: the Bcc recipient got it" "$(grep -h '^Delivered-To' "$W"/t/*.eml)"
 tap_result "$(grep -q '^a line with only a dot above' "$W/t/1.eml" && grep -qx $'\\.\r' "$W/t/1.eml"; echo $?)" \
