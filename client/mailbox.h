@@ -49,6 +49,7 @@ struct envelope {
 	uint32_t	 seq;
 	uint32_t	 uid;
 	time_t		 date;		/* INTERNALDATE, else Date:, else 0 */
+	time_t		 sent;		/* Date:, else 0 (for sorting) */
 	char		*from;		/* display name, else address */
 	char		*subject;
 	uint32_t	 size;		/* RFC822.SIZE */
@@ -86,5 +87,9 @@ enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 char		*mailbox_decode_header(const char *);
 char		*mailbox_encode_name(const char *);
 char		*mailbox_decode_name(const char *);
+/* One IMAP command through the gate (GATE_PRIVATE), its result judged:
+ * send(arg) returns libetpan's code; doing names the step for errstr. */
+enum status	mailbox_run(struct session *, gate_send_fn, void *,
+		    const char *, char **);
 
 #endif

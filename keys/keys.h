@@ -57,6 +57,18 @@ enum op {
 	OP_ACCEPT,		/* accept this certificate for the session */
 	OP_REJECT,
 	OP_SAVE,		/* save the transcript to a file */
+	/* Actions on messages in the index (mutt's names). */
+	OP_TOGGLE_NEW,		/* read <-> unread */
+	OP_FLAG,		/* \Flagged on/off */
+	OP_DELETE,		/* mark deleted (undo: OP_UNDELETE) */
+	OP_UNDELETE,
+	OP_EXPUNGE,		/* remove the marked ones (asks first) */
+	OP_MOVE,		/* to another folder */
+	OP_COPY,
+	OP_LIMIT,		/* server search: show only the hits */
+	OP_SORT,		/* choose an order */
+	OP_SORT_REVERSE,
+	OP_THREADS,		/* threads on/off */
 	OP_COUNT
 };
 

@@ -85,5 +85,7 @@ struct screen	*scr_help_new(struct app *, enum key_context);
 struct screen	*dlg_password_new(struct app *, int, const char *);
 struct screen	*dlg_confirm_new(struct app *, const char *, const char *,
 		     void (*)(struct app *, void *), void *);
+struct screen	*dlg_folder_new(struct app *, int, const char *, const char *,
+		     void (*)(struct app *, void *, const char *), void *);
 
 #endif
