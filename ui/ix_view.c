@@ -9,7 +9,8 @@
 #include "xmalloc.h"
 
 struct ixview {
-	struct view_spec	 spec;		/* spec.query is ours */
+	struct view_spec	 spec;		/* asked for; query is ours */
+	struct view_spec	 shown;		/* of the rows; query is ours */
 	struct view_row		*rows;
 	size_t			 n;
 	int			 active;	/* rows replace the folder order */
@@ -43,6 +44,7 @@ ixview_free(struct ixview *v)
 	if (v == NULL)
 		return;
 	free(v->spec.query);
+	free(v->shown.query);
 	free(v->rows);
 	free(v);
 }
@@ -54,13 +56,28 @@ ixview_spec(struct ixview *v)
 	return &v->spec;
 }
 
-/* Is the spec the folder's own order (nothing to ask the server)? */
+/* Is a spec the folder's own order (nothing to ask the server)? */
+static int
+ixview_plain_spec(const struct view_spec *vs)
+{
+	return vs->sort == SORT_ARRIVAL && !vs->reverse && !vs->threads &&
+	    (vs->query == NULL || vs->query[0] == '\0');
+}
+
+/* Is the spec asked for the folder's own order? */
 static int
 ixview_plain(const struct ixview *v)
 {
-	return v->spec.sort == SORT_ARRIVAL && !v->spec.reverse &&
-	    !v->spec.threads && (v->spec.query == NULL ||
-	    v->spec.query[0] == '\0');
+	return ixview_plain_spec(&v->spec);
+}
+
+/* The rows now shown are of this spec (copied). */
+static void
+ixview_set_shown(struct ixview *v, const struct view_spec *vs)
+{
+	free(v->shown.query);
+	v->shown = *vs;
+	v->shown.query = vs->query ? xstrdup(vs->query) : NULL;
 }
 
 /* Ask for the view the spec describes; 0 when none is needed (the
@@ -74,6 +91,7 @@ ixview_request(struct ixview *v, struct worker *w)
 		v->rows = NULL;
 		v->n = 0;
 		v->active = 0;
+		ixview_set_shown(v, &v->spec);
 		return 0;
 	}
 	worker_view(w, &v->spec, v->serial);
@@ -90,6 +108,8 @@ ixview_drop(struct ixview *v)
 	v->n = 0;
 	v->active = 0;
 	v->serial++;
+	free(v->shown.query);
+	memset(&v->shown, 0, sizeof(v->shown));
 }
 
 /* Take an EV_VIEW that answers the last request; 1 if taken. */
@@ -104,6 +124,7 @@ ixview_take(struct ixview *v, const struct event *ev)
 	if (v->n > 0)
 		memcpy(v->rows, ev->rows, v->n * sizeof(*v->rows));
 	v->active = 1;
+	ixview_set_shown(v, &v->spec);
 	return 1;
 }
 
@@ -194,36 +215,36 @@ ixview_sort_label(enum sort_key k)
 }
 
 /* For the title: "by date, reversed, threads, limit: x (3 shown)", or
- * NULL for the folder's own order. */
+ * NULL for the folder's own order: what is shown, not what was asked. */
 char *
 ixview_label(const struct ixview *v, int shown)
 {
 	char *s = xstrdup(""), *t;
 	const char *sep = "";
 
-	if (!v->spec.threads && (v->spec.sort != SORT_ARRIVAL ||
-	    v->spec.reverse)) {
+	if (!v->shown.threads && (v->shown.sort != SORT_ARRIVAL ||
+	    v->shown.reverse)) {
 		free(s);
 		/* TRANSLATORS: %s: arrival, date, sender, subject or size. */
-		s = xasprintf(_("by %s"), ixview_sort_label(v->spec.sort));
+		s = xasprintf(_("by %s"), ixview_sort_label(v->shown.sort));
 		sep = ", ";
 	}
-	if (v->spec.reverse) {
+	if (v->shown.reverse) {
 		t = xasprintf("%s%s%s", s, sep, _("reversed"));
 		free(s);
 		s = t;
 		sep = ", ";
 	}
-	if (v->spec.threads) {
+	if (v->shown.threads) {
 		t = xasprintf("%s%s%s", s, sep, _("threads"));
 		free(s);
 		s = t;
 		sep = ", ";
 	}
-	if (v->spec.query != NULL && v->spec.query[0] != '\0') {
+	if (v->shown.query != NULL && v->shown.query[0] != '\0') {
 		t = xasprintf(ngettext("%s%slimit: %s (%d shown)",
 		    "%s%slimit: %s (%d shown)", (unsigned long)shown), s, sep,
-		    v->spec.query, shown);
+		    v->shown.query, shown);
 		free(s);
 		s = t;
 	}
