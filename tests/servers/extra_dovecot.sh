@@ -43,4 +43,5 @@ extra_stop() {
 }
 
 # The capabilities every extra Dovecot keeps.
+# shellcheck disable=SC2034  # used by the scripts that source this
 EXTRA_BASE_CAPS="IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE UNSELECT CHILDREN NAMESPACE"

@@ -23,7 +23,6 @@ harness_require
 harness_start
 tap_plan 53
 
-top_src=${top_srcdir:-$(cd "$HARNESS_DIR/../.." && pwd)}
 top_build=${top_builddir:-$PWD}
 ACTIONS_TEST=${ACTIONS_TEST:-$top_build/tests/servers/actions_test}
 if [ ! -x "$ACTIONS_TEST" ]; then
@@ -100,6 +99,7 @@ chmod -R u=rwX,go= "$H/mail/$TEST_USER"
 
 # ------------------------------------------------------------------ helpers
 config_new
+# shellcheck disable=SC2154  # set by extra_dovecot
 for srv in main:$IMAP_PORT nomove:$PORT_nomove bare:$PORT_bare; do
     config_account "${srv%%:*}" "${ACCOUNT_KEYS[@]}" "cafile=$CA_PEM" \
         "imap=imap://localhost:${srv#*:}"
@@ -122,7 +122,7 @@ act() {
 # ctl COMMAND FOLDER ARGS...: the second session (on the main Dovecot).
 ctl() { timeout 60 python3 "$IMAPCTL" "$IMAP_PORT" "$CA_PEM" "$@" 2>&1; }
 diag() { printf '%s\n' "command: $LAST_CMD" "exit: $RC" "stdout:" \
-    "$(head -c 3000 <<<"$OUT")" "stderr:" "$ERR" "$@"; }
+    "$(head -c 3000 <<<"$OUT")" "stderr:" "$ERR"; }
 same() {
     [ "$2" = "$3" ]
     tap_result $? "$1" "$(printf 'got:  %s\nwant: %s\n' "$2" "$3"; diag)"
@@ -259,7 +259,7 @@ tap_result $? "a query with a control character is refused" "$(diag)"
 
 # ------------------------------------------------------------- sort, threads
 for key in ARRIVAL DATE FROM SUBJECT SIZE; do
-    k=$(tr 'A-Z' 'a-z' <<<"$key")
+    k=$(tr '[:upper:]' '[:lower:]' <<<"$key")
     act main Sorting sort "$k"
     got="$RC $(col uid)"
     act main Sorting sort "$k" reverse
@@ -270,7 +270,7 @@ done
 same "the orders differ from one another (the data tests something)" \
     "$(for k in ARRIVAL DATE FROM SUBJECT SIZE; do words "$(ctl sort Sorting $k)"; echo; done | sort -u | wc -l)" 5
 for key in DATE FROM SUBJECT SIZE; do
-    k=$(tr 'A-Z' 'a-z' <<<"$key")
+    k=$(tr '[:upper:]' '[:lower:]' <<<"$key")
     act bare Sorting view "sort=$k"
     got="$RC $(grep $'^row\t' <<<"$OUT" | cut -f2 | tr '\n' ' ')"
     act bare Sorting view "sort=$k" reverse

@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
 . "$UI_DIR/../servers/extra_dovecot.sh"
-tap_plan 9
+tap_plan 10
 
 extra_dovecot noidle "$EXTRA_BASE_CAPS LITERAL+ UIDPLUS MOVE"
 fill_folder INBOX 3
@@ -58,6 +58,9 @@ run_case() {
 }
 
 run_case "IDLE" "$IMAP_PORT" 3600 yes 3 "Pushed with IDLE"
+# shellcheck disable=SC2154  # set by extra_dovecot
 run_case "no IDLE on the server, poll = 1" "$PORT_noidle" 1 yes 4 "Found by polling"
 run_case "idle = no, poll = 1" "$IMAP_PORT" 1 no 5 "Polled again"
+[ ! -s "$UI_STDERR" ]
+ui_point $? "nothing on stderr" "stderr: $(cat "$UI_STDERR" 2>&1)"
 tap_done
