@@ -47,6 +47,7 @@ enum config_kind {
 	CONFIG_TIMEOUT,
 	CONFIG_PIN,
 	CONFIG_ACCOUNT_NAME,		/* default_account */
+	CONFIG_SECONDS,			/* poll */
 };
 
 static const struct config_key {
@@ -64,6 +65,10 @@ static const struct config_key {
 	  offsetof(struct config, sort), 0 },
 	{ "default_account", CONFIG_GLOBAL, CONFIG_ACCOUNT_NAME,
 	  offsetof(struct config, default_account), 0 },
+	{ "poll", CONFIG_GLOBAL, CONFIG_SECONDS,
+	  offsetof(struct config, poll), 0 },
+	{ "idle", CONFIG_GLOBAL, CONFIG_BOOL,
+	  offsetof(struct config, idle), 0 },
 	{ "name", CONFIG_ACCOUNT, CONFIG_STRING,
 	  offsetof(struct account, realname), 0 },
 	{ "email", CONFIG_ACCOUNT, CONFIG_STRING,
@@ -550,6 +555,28 @@ config_set_timeout(unsigned *dst, const char *value, char **errstr)
 	return 0;
 }
 
+/* Set a number of seconds from 1 to CONFIG_TIMEOUT_MAX (poll). */
+static int
+config_set_seconds(unsigned *dst, const char *key, const char *value,
+    char **errstr)
+{
+	unsigned long n = 0;
+	const char *s;
+
+	for (s = value; *s != '\0' && n <= CONFIG_TIMEOUT_MAX; s++) {
+		if (!isdigit((unsigned char)*s))
+			break;
+		n = n * 10 + (unsigned long)(*s - '0');
+	}
+	if (*s != '\0' || n < 1 || n > CONFIG_TIMEOUT_MAX) {
+		/* TRANSLATORS: "poll = x": first %s is the key. */
+		return config_seterr(errstr, _("%s = %s: use a whole number "
+		    "of seconds from 1 to %d"), key, value, CONFIG_TIMEOUT_MAX);
+	}
+	*dst = (unsigned)n;
+	return 0;
+}
+
 /* Set a pin: "pin-sha256:" and the base64 of 32 bytes. */
 static int
 config_set_pin(char **dst, const char *value, char **errstr)
@@ -609,6 +636,8 @@ config_set(struct config_parse *p, const struct config_key *k,
 		return config_set_pin(field, value, errstr);
 	case CONFIG_ACCOUNT_NAME:
 		return config_set_account_name(p, field, value, errstr);
+	case CONFIG_SECONDS:
+		return config_set_seconds(field, k->name, value, errstr);
 	}
 	fatalx("%s: bad kind %d", __func__, (int)k->kind);
 }
@@ -775,6 +804,8 @@ config_load(const char *path, struct config **cfgp, char **errstr)
 	p.fp = fp;
 	p.cfg = xcalloc(1, sizeof *p.cfg);
 	p.cfg->path = xstrdup(path);
+	p.cfg->poll = CONFIG_DEFAULT_POLL;
+	p.cfg->idle = 1;
 	config_parse(&p);
 	fclose(fp);
 	r = config_result(&p, &st, errstr);

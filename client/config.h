@@ -11,6 +11,7 @@
 #include "url.h"
 
 #define CONFIG_DEFAULT_TIMEOUT 30
+#define CONFIG_DEFAULT_POLL	60	/* seconds between NOOPs without IDLE */
 
 struct account {
 	char		*name;			/* the [section] */
@@ -38,6 +39,8 @@ struct config {
 	char		 *html_dumper;
 	char		 *sort;
 	char		 *default_account;
+	unsigned	  poll;		/* seconds; new mail without IDLE */
+	int		  idle;		/* use IDLE when offered */
 };
 
 int		 config_load(const char *, struct config **, char **);

@@ -331,7 +331,7 @@ mailbox_result(struct session *s, int r, const char *doing, char **errstr)
 }
 
 /* Run one IMAP command through the gate, then judge libetpan's result. */
-static enum status
+enum status
 mailbox_run(struct session *s, gate_send_fn send, void *cmd,
     const char *doing, char **errstr)
 {
@@ -964,8 +964,9 @@ mailbox_envelope_from(const struct mailimap_msg_att *ma, struct envelope *e)
 		return 0;
 	e->from = mailbox_from(env->env_from);
 	e->subject = mailbox_decode_header(env->env_subject);
+	e->sent = mailbox_header_time(env->env_date);
 	if (e->date == 0)
-		e->date = mailbox_header_time(env->env_date);
+		e->date = e->sent;
 	return 1;
 }
 

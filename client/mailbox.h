@@ -55,6 +55,7 @@ struct envelope {
 	uint32_t	 seq;
 	uint32_t	 uid;
 	time_t		 date;		/* INTERNALDATE, else Date:, else 0 */
+	time_t		 sent;		/* Date:, else 0 (for sorting) */
 	char		*from;		/* display name, else address */
 	char		*subject;
 	uint32_t	 size;		/* RFC822.SIZE */
@@ -100,5 +101,9 @@ char		*mailbox_encode_name(const char *);
 char		*mailbox_decode_name(const char *);
 enum status	mailbox_message_raw(struct session *, uint32_t,
 		    struct message *, char **, size_t *, char **);
+/* One IMAP command through the gate (GATE_PRIVATE), its result judged:
+ * send(arg) returns libetpan's code; doing names the step for errstr. */
+enum status	mailbox_run(struct session *, gate_send_fn, void *,
+		    const char *, char **);
 
 #endif

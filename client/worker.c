@@ -3,6 +3,8 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,15 @@ enum req_type {
 	REQ_SEND,
 	REQ_FLUSH,
 	REQ_POSTPONE,
+	REQ_FLAGS,		/* uids; a: flags, b: add */
+	REQ_FIND_DELETED,
+	REQ_EXPUNGE,		/* uids */
+	REQ_TRANSFER,		/* uids to folder; b: move */
+	REQ_VIEW,		/* spec; a: serial */
 };
+
+/* IDLE is renewed after this long (servers may end it at 30 minutes). */
+#define WORKER_IDLE_RENEW_MS	(29 * 60 * 1000)
 
 struct request {
 	enum req_type		 type;
@@ -37,6 +47,9 @@ struct request {
 	char			*data;		/* a message to submit */
 	size_t			 len;
 	struct envelope_out	 env;
+	uint32_t		*uids;
+	size_t			 nuids;
+	struct view_spec	 spec;		/* spec.query is ours */
 	struct request		*next;
 };
 
@@ -68,9 +81,19 @@ struct worker {
 	/* Worker thread only. */
 	struct session		*imap;
 	char			*selected;
+	/* Actions and watching the open folder (worker thread only, but
+	 * poll and use_idle, which the UI sets under the lock). */
+	struct actions		*act;
+	uint32_t		 known;		/* messages, as the UI knows */
+	int			 watch_failed;	/* until the next SELECT */
+	int			 req_pipe[2];	/* a request wakes IDLE */
+	unsigned		 poll;
+	int			 use_idle;
 };
 
 static int worker_was_cancelled(struct worker *);
+static void worker_act_reset(struct worker *, const struct folder_state *);
+static void worker_post_changes(struct worker *);
 
 /* Queue an event for the UI and wake it. */
 static void
@@ -129,6 +152,9 @@ event_free(struct event *ev)
 	free(ev->raw);
 	submit_route_clear(&ev->route);
 	free(ev->warning);
+	free(ev->changes);
+	free(ev->rows);
+	free(ev->uids);
 	free(ev);
 }
 
@@ -236,6 +262,8 @@ worker_close(struct worker *w, struct session *s, int logout)
 {
 	if (s == NULL)
 		return;
+	if (s == w->imap)
+		worker_act_reset(w, NULL);
 	pthread_mutex_lock(&w->lock);
 	if (w->active == s->wire)
 		w->active = NULL;
@@ -496,9 +524,11 @@ worker_do_select(struct worker *w, const char *folder)
 	st = mailbox_select(w->imap, folder, &ev->fstate, &err);
 	if (st != ST_OK) {
 		event_free(ev);
+		worker_act_reset(w, NULL);
 		worker_imap_failed(w, st, err);
 		return;
 	}
+	worker_act_reset(w, &ev->fstate);
 	free(w->selected);
 	w->selected = xstrdup(folder);
 	ev->folder = xstrdup(folder);
@@ -631,10 +661,428 @@ worker_do_mail(struct worker *w, struct request *r)
 	worker_post(w, ev);
 }
 
+/* ------------------------------------------ actions on the open folder */
+
+/* Forget the open folder's actions; with fs, start them for it. */
+static void
+worker_act_reset(struct worker *w, const struct folder_state *fs)
+{
+	actions_free(w->act);
+	w->act = NULL;
+	w->watch_failed = 0;
+	if (fs == NULL || w->imap == NULL)
+		return;
+	w->act = actions_new(w->imap, fs->exists);
+	w->known = fs->exists;
+}
+
+/* "2 new messages in INBOX" when changes add messages, else NULL. */
+static char *
+worker_new_mail(struct worker *w, const struct act_change *ch, size_t n)
+{
+	uint32_t arrived = 0;
+	char *name, *text;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ch[i].type == ACT_EXPUNGE && w->known > 0)
+			w->known--;
+		else if (ch[i].type == ACT_EXISTS) {
+			if (ch[i].seq > w->known)
+				arrived += ch[i].seq - w->known;
+			w->known = ch[i].seq;
+		}
+	if (arrived == 0 || w->selected == NULL)
+		return NULL;
+	name = mailbox_decode_name(w->selected);
+	/* TRANSLATORS: "2 new messages in INBOX". */
+	text = xasprintf(ngettext("%u new message in %s",
+	    "%u new messages in %s", arrived), arrived, name);
+	free(name);
+	return text;
+}
+
+/* Tell the UI what the server said about the open folder; open it
+ * again when some of that was lost. */
+static void
+worker_post_changes(struct worker *w)
+{
+	struct act_change *ch;
+	struct event *ev;
+	char *folder;
+	size_t n;
+	int resync;
+
+	if (w->act == NULL || w->imap == NULL)
+		return;
+	actions_collect(w->act);
+	if ((n = actions_take(w->act, &ch, &resync)) > 0) {
+		ev = event_new(EV_CHANGES, SERVICE_IMAP);
+		ev->changes = ch;
+		ev->nchanges = n;
+		ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+		ev->text = worker_new_mail(w, ch, n);
+		worker_post(w, ev);
+	} else
+		free(ch);
+	if (resync && w->selected != NULL) {
+		folder = xstrdup(w->selected);
+		worker_do_select(w, folder);
+		free(folder);
+	}
+}
+
+/* An action failed: say so; drop the session only if it is broken. */
+static void
+worker_act_failed(struct worker *w, enum status st, char *err)
+{
+	if (w->imap != NULL && (wire_failed(w->imap->wire) ||
+	    worker_was_cancelled(w)))
+		worker_imap_failed(w, ST_NETWORK, err);
+	else
+		worker_error(w, st, err);
+}
+
+/* Post an EV_ACTION with a sentence (taken over). */
+static void
+worker_action_done(struct worker *w, char *text)
+{
+	struct event *ev = event_new(EV_ACTION, SERVICE_IMAP);
+
+	ev->action = EVA_DONE;
+	ev->text = text;
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* $, first step: which messages are marked deleted. */
+static void
+worker_do_find_deleted(struct worker *w)
+{
+	struct event *ev = event_new(EV_ACTION, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+
+	ev->action = EVA_DELETED;
+	st = actions_deleted(w->act, &ev->uids, &ev->nuids, &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_act_failed(w, st, err);
+		return;
+	}
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* $, confirmed: expunge those messages. */
+static void
+worker_do_expunge(struct worker *w, const struct request *r)
+{
+	enum status st;
+	char *err = NULL, *name;
+	int all;
+
+	st = actions_expunge(w->act, r->uids, r->nuids, &all, &err);
+	if (st != ST_OK) {
+		worker_act_failed(w, st, err);
+		return;
+	}
+	worker_post_changes(w);
+	name = mailbox_decode_name(w->selected ? w->selected : "");
+	worker_action_done(w, all ? xasprintf(_("Expunged every message "
+	    "marked deleted in %s."), name) : xasprintf(ngettext("Expunged "
+	    "%zu message from %s.", "Expunged %zu messages from %s.",
+	    r->nuids), r->nuids, name));
+	free(name);
+}
+
+/* What a copy or move did, in words. */
+static char *
+worker_transfer_text(enum act_moved how, int move, const char *dest)
+{
+	char *name = mailbox_decode_name(dest), *text;
+
+	if (!move)
+		text = xasprintf(_("Copied the message to %s."), name);
+	else if (how != ACT_COPIED_MARKED)
+		text = xasprintf(_("Moved the message to %s."), name);
+	else
+		text = xasprintf(_("Copied the message to %s and marked it "
+		    "deleted here; this server cannot expunge one message "
+		    "alone (no UIDPLUS), so it stays until you press $."),
+		    name);
+	free(name);
+	return text;
+}
+
+/* s and C: move or copy messages to another folder. */
+static void
+worker_do_transfer(struct worker *w, const struct request *r)
+{
+	enum act_moved how = ACT_MOVED;
+	enum status st;
+	char *err = NULL;
+
+	if (r->b)
+		st = actions_move(w->act, r->uids, r->nuids, r->folder, &how,
+		    &err);
+	else
+		st = actions_copy(w->act, r->uids, r->nuids, r->folder, &err);
+	if (st != ST_OK) {
+		worker_act_failed(w, st, err);
+		return;
+	}
+	worker_post_changes(w);
+	worker_action_done(w, worker_transfer_text(how, r->b, r->folder));
+}
+
+/* l, o, O, T: a view; the changes it brought are told first, since the
+ * rows' sequence numbers count them. */
+static void
+worker_do_view(struct worker *w, const struct request *r)
+{
+	struct event *ev = event_new(EV_VIEW, SERVICE_IMAP);
+	enum status st;
+	char *err = NULL;
+
+	st = actions_view(w->act, &r->spec, &ev->rows, &ev->nrows, &ev->text,
+	    &err);
+	worker_post_changes(w);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_act_failed(w, st, err);
+		return;
+	}
+	ev->serial = r->a;
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* Carry out an action on the open folder. */
+static void
+worker_do_action(struct worker *w, const struct request *r)
+{
+	enum status st;
+	char *err = NULL;
+
+	if (w->act == NULL) {
+		worker_error(w, ST_USAGE, xasprintf(_("%s: no folder is open; "
+		    "open one first"), w->acct->name));
+		return;
+	}
+	switch (r->type) {
+	case REQ_FLAGS:
+		st = actions_flags(w->act, r->uids, r->nuids, r->a, r->b,
+		    &err);
+		if (st != ST_OK)
+			worker_act_failed(w, st, err);
+		break;
+	case REQ_FIND_DELETED:
+		worker_do_find_deleted(w);
+		break;
+	case REQ_EXPUNGE:
+		worker_do_expunge(w, r);
+		break;
+	case REQ_TRANSFER:
+		worker_do_transfer(w, r);
+		break;
+	case REQ_VIEW:
+		worker_do_view(w, r);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------- watching the open folder */
+
+/* Is a request waiting, or must the thread stop? */
+static int
+worker_has_work(struct worker *w)
+{
+	int yes;
+
+	pthread_mutex_lock(&w->lock);
+	yes = w->reqs != NULL || w->quit;
+	pthread_mutex_unlock(&w->lock);
+	return yes;
+}
+
+/* Empty the request pipe (its bytes only wake us). */
+static void
+worker_drain(struct worker *w)
+{
+	char buf[64];
+
+	while (read(w->req_pipe[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+/* Wake a thread that is watching (a request came, or quit). */
+static void
+worker_wake(struct worker *w)
+{
+	ssize_t r;
+
+	do {
+		r = write(w->req_pipe[1], "", 1);
+	} while (r == -1 && errno == EINTR);
+}
+
+/* May the thread watch the open folder (called with the lock held)? */
+static int
+worker_can_watch(struct worker *w)
+{
+	return w->imap != NULL && w->act != NULL && !w->watch_failed &&
+	    !w->quit;
+}
+
+/* Network work between requests counts as busy: Esc and quitting can
+ * then abort a server that stopped answering. */
+static void
+worker_watch_busy(struct worker *w, int busy)
+{
+	pthread_mutex_lock(&w->lock);
+	w->busy = busy;
+	w->cancelled = 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* IDLE until a request comes (it is left on: the request ends it, so
+ * that Esc cancels that request); when the server talks first, DONE,
+ * tell the UI, and IDLE again. Renewed before the server's 30 minutes. */
+static enum status
+worker_idle(struct worker *w, char **err)
+{
+	enum act_wake why;
+	enum status st;
+
+	for (;;) {
+		worker_watch_busy(w, 1);
+		st = actions_idle(w->act, err);
+		worker_watch_busy(w, 0);
+		if (st != ST_OK)
+			return st;
+		why = actions_wait(w->act, w->req_pipe[0], WORKER_IDLE_RENEW_MS);
+		if (why == ACT_WAKE_FD)
+			return ST_OK;
+		worker_watch_busy(w, 1);
+		st = actions_idle_done(w->act, err);
+		worker_watch_busy(w, 0);
+		if (st != ST_OK)
+			return st;
+		worker_post_changes(w);
+		if (w->act == NULL || worker_has_work(w))
+			return ST_OK;
+	}
+}
+
+/* Before a request: end IDLE (DONE) if the watch left it on; 0 when the
+ * session broke doing so (the request cannot run). */
+static int
+worker_end_idle(struct worker *w)
+{
+	enum status st;
+	char *err = NULL;
+
+	if (w->act == NULL || !actions_idling(w->act))
+		return 1;
+	if ((st = actions_idle_done(w->act, &err)) == ST_OK) {
+		worker_post_changes(w);
+		return 1;
+	}
+	w->watch_failed = 1;
+	worker_act_failed(w, st, err);
+	return w->imap != NULL;
+}
+
+/* Without IDLE: NOOP every secs seconds until a request comes. */
+static enum status
+worker_poll(struct worker *w, unsigned secs, char **err)
+{
+	struct pollfd pfd = { w->req_pipe[0], POLLIN, 0 };
+	enum status st;
+	int r;
+
+	for (;;) {
+		do {
+			r = poll(&pfd, 1, (int)secs * 1000);
+		} while (r == -1 && errno == EINTR);
+		if (r != 0)
+			return ST_OK;
+		worker_watch_busy(w, 1);
+		st = actions_noop(w->act, err);
+		worker_watch_busy(w, 0);
+		if (st != ST_OK)
+			return st;
+		worker_post_changes(w);
+		if (w->act == NULL || worker_has_work(w))
+			return ST_OK;
+	}
+}
+
+/* Between requests: watch the open folder for new mail. */
+static void
+worker_watch(struct worker *w)
+{
+	struct act_caps caps;
+	enum status st;
+	char *err = NULL;
+	unsigned secs;
+	int idle;
+
+	pthread_mutex_lock(&w->lock);
+	secs = w->poll;
+	idle = w->use_idle;
+	pthread_mutex_unlock(&w->lock);
+	worker_drain(w);
+	if (worker_has_work(w))
+		return;
+	if ((st = actions_caps(w->act, &caps, &err)) == ST_OK)
+		st = idle && caps.idle ? worker_idle(w, &err) :
+		    worker_poll(w, secs, &err);
+	if (st == ST_OK)
+		return;
+	w->watch_failed = 1;
+	worker_post_changes(w);
+	worker_act_failed(w, st, err);
+}
+
+/* Free a request and what it carries; accepts NULL. */
+static void
+request_free(struct request *r)
+{
+	if (r == NULL)
+		return;
+	free(r->folder);
+	free(r->data);
+	envelope_out_clear(&r->env);
+	free(r->uids);
+	free(r->spec.query);
+	free(r);
+}
+
+/* Queue a request and wake the thread, waiting or watching. */
+static void
+worker_enqueue(struct worker *w, struct request *r)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->reqs_tail != NULL)
+		w->reqs_tail->next = r;
+	else
+		w->reqs = r;
+	w->reqs_tail = r;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	worker_wake(w);
+}
+
 /* Carry out one request. */
 static void
 worker_do(struct worker *w, struct request *r)
 {
+	if (!worker_end_idle(w) && r->type != REQ_CONNECT)
+		return;
 	if (r->type == REQ_CONNECT) {
 		worker_do_connect(w);
 		return;
@@ -664,18 +1112,10 @@ worker_do(struct worker *w, struct request *r)
 		worker_do_raw(w, r);
 		break;
 	default:
+		worker_do_action(w, r);
 		break;
 	}
-}
-
-/* Free a request and what it carries. */
-static void
-worker_request_free(struct request *r)
-{
-	free(r->folder);
-	free(r->data);
-	envelope_out_clear(&r->env);
-	free(r);
+	worker_post_changes(w);
 }
 
 /* The thread: take requests in order until told to quit. */
@@ -687,8 +1127,14 @@ worker_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		while (w->reqs == NULL && !w->quit)
-			pthread_cond_wait(&w->cond, &w->lock);
+		while (w->reqs == NULL && !w->quit) {
+			if (worker_can_watch(w)) {
+				pthread_mutex_unlock(&w->lock);
+				worker_watch(w);
+				pthread_mutex_lock(&w->lock);
+			} else
+				pthread_cond_wait(&w->cond, &w->lock);
+		}
 		if (w->quit) {
 			pthread_mutex_unlock(&w->lock);
 			break;
@@ -701,12 +1147,13 @@ worker_main(void *arg)
 		w->cancelled = 0;
 		pthread_mutex_unlock(&w->lock);
 		worker_do(w, r);
-		worker_request_free(r);
+		request_free(r);
 		pthread_mutex_lock(&w->lock);
 		w->busy = 0;
 		pthread_mutex_unlock(&w->lock);
 	}
-	worker_close(w, w->imap, 1);
+	/* Inside IDLE a LOGOUT is no command; leaving is enough then. */
+	worker_close(w, w->imap, w->act == NULL || !actions_idling(w->act));
 	w->imap = NULL;
 	return NULL;
 }
@@ -721,6 +1168,11 @@ worker_new(const struct account *acct, int index, int wake_fd)
 	w->acct = acct;
 	w->index = index;
 	w->wake_fd = wake_fd;
+	w->poll = CONFIG_DEFAULT_POLL;
+	w->use_idle = 1;
+	actions_init();		/* before any worker thread parses a reply */
+	if (pipe2(w->req_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatalx("cannot make a pipe for a worker");
 	for (svc = 0; svc < SERVICE_COUNT; svc++) {
 		w->views[svc].configured = acct->url[svc] != NULL;
 		if (acct->url[svc] != NULL)
@@ -747,26 +1199,12 @@ worker_request_new(enum req_type type, const char *folder, uint32_t a,
 	return r;
 }
 
-/* Queue a request. */
-static void
-worker_queue(struct worker *w, struct request *r)
-{
-	pthread_mutex_lock(&w->lock);
-	if (w->reqs_tail != NULL)
-		w->reqs_tail->next = r;
-	else
-		w->reqs = r;
-	w->reqs_tail = r;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-}
-
 /* Queue a request without a payload. */
 static void
 worker_request(struct worker *w, enum req_type type, const char *folder,
     uint32_t a, uint32_t b)
 {
-	worker_queue(w, worker_request_new(type, folder, a, b));
+	worker_enqueue(w, worker_request_new(type, folder, a, b));
 }
 
 void worker_connect(struct worker *w) { worker_request(w, REQ_CONNECT, NULL, 0, 0); }
@@ -818,7 +1256,7 @@ worker_send(struct worker *w, uint32_t job, char *msg, size_t len,
 	r->len = len;
 	r->env = *env;
 	memset(env, 0, sizeof(*env));
-	worker_queue(w, r);
+	worker_enqueue(w, r);
 }
 
 /* Try the outbox again. */
@@ -836,7 +1274,7 @@ worker_postpone(struct worker *w, uint32_t job, char *msg, size_t len)
 
 	r->data = msg;
 	r->len = len;
-	worker_queue(w, r);
+	worker_enqueue(w, r);
 }
 
 /* Answer the password question (NULL: the user cancelled). */
@@ -915,12 +1353,15 @@ worker_free(struct worker *w)
 	w->quit = 1;
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	worker_wake(w);
 	worker_cancel(w);
 	pthread_join(w->thread, NULL);
 	while ((r = w->reqs) != NULL) {
 		w->reqs = r->next;
-		worker_request_free(r);
+		request_free(r);
 	}
+	close(w->req_pipe[0]);
+	close(w->req_pipe[1]);
 	while ((ev = worker_next_event(w)) != NULL)
 		event_free(ev);
 	for (svc = 0; svc < SERVICE_COUNT; svc++)
@@ -932,4 +1373,78 @@ worker_free(struct worker *w)
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w);
+}
+
+/* N, F, d, u: add (or remove) flags of one message, by UID. */
+void
+worker_flags(struct worker *w, uint32_t uid, unsigned flags, int add)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = REQ_FLAGS;
+	r->uids = xcalloc(1, sizeof(*r->uids));
+	r->uids[0] = uid;
+	r->nuids = 1;
+	r->a = flags;
+	r->b = add != 0;
+	worker_enqueue(w, r);
+}
+
+/* $: which messages of the open folder are marked deleted. */
+void
+worker_find_deleted(struct worker *w)
+{
+	worker_request(w, REQ_FIND_DELETED, NULL, 0, 0);
+}
+
+/* $, confirmed: expunge these messages (UIDs). */
+void
+worker_expunge(struct worker *w, const uint32_t *uids, size_t n)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = REQ_EXPUNGE;
+	r->uids = xcalloc(n ? n : 1, sizeof(*r->uids));
+	memcpy(r->uids, uids, n * sizeof(*uids));
+	r->nuids = n;
+	worker_enqueue(w, r);
+}
+
+/* s and C: move (or copy) one message to a folder (raw name). */
+void
+worker_transfer(struct worker *w, uint32_t uid, const char *folder,
+    int move)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = REQ_TRANSFER;
+	r->folder = xstrdup(folder);
+	r->uids = xcalloc(1, sizeof(*r->uids));
+	r->uids[0] = uid;
+	r->nuids = 1;
+	r->b = move != 0;
+	worker_enqueue(w, r);
+}
+
+/* A view of the open folder; serial comes back with EV_VIEW. */
+void
+worker_view(struct worker *w, const struct view_spec *spec, unsigned serial)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = REQ_VIEW;
+	r->spec = *spec;
+	r->spec.query = spec->query ? xstrdup(spec->query) : NULL;
+	r->a = serial;
+	worker_enqueue(w, r);
+}
+
+/* Watching: NOOP every poll seconds, or IDLE when allowed and offered. */
+void
+worker_watch_set(struct worker *w, unsigned poll_secs, int idle)
+{
+	pthread_mutex_lock(&w->lock);
+	w->poll = poll_secs > 0 ? poll_secs : CONFIG_DEFAULT_POLL;
+	w->use_idle = idle;
+	pthread_mutex_unlock(&w->lock);
 }

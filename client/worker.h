@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actions.h"
 #include "config.h"
 #include "level.h"
 #include "mailbox.h"
@@ -57,6 +58,17 @@ enum ev_type {
 	EV_SENT,		/* submitted: status, text, queued, warning */
 	EV_FLUSHED,		/* the outbox tried: nsent, nleft (status, text) */
 	EV_POSTPONED,		/* kept as a draft (status, text) */
+	EV_CHANGES,		/* the open folder changed: changes (in order),
+				 * text: "2 new messages in INBOX" or NULL */
+	EV_VIEW,		/* a view of the open folder: rows, serial,
+				 * text: a notice or NULL */
+	EV_ACTION,		/* an action is done: action, text, uids */
+};
+
+/* What an EV_ACTION reports. */
+enum ev_action {
+	EVA_DONE,		/* text says what was done */
+	EVA_DELETED,		/* uids: the messages marked deleted */
 };
 
 struct event {
@@ -80,6 +92,14 @@ struct event {
 	int			 queued;	/* EV_SENT: kept in the outbox */
 	char			*warning;	/* EV_SENT: e.g. no Sent copy */
 	size_t			 nsent, nleft;	/* EV_FLUSHED */
+	struct act_change	*changes;	/* EV_CHANGES */
+	size_t			 nchanges;
+	struct view_row		*rows;		/* EV_VIEW */
+	size_t			 nrows;
+	unsigned		 serial;	/* EV_VIEW: of the request */
+	enum ev_action		 action;	/* EV_ACTION */
+	uint32_t		*uids;
+	size_t			 nuids;
 };
 
 struct worker;
@@ -103,6 +123,18 @@ void		 worker_snapshot(struct worker *, enum service,
 		     struct svc_view *, int);
 void		 svc_view_clear(struct svc_view *);
 enum conn_state	 worker_state(struct worker *, enum service);
+/* Actions on the open folder (actions.h), by UID. Results come as
+ * EV_CHANGES (flags, expunges: what the server says), EV_ACTION and
+ * EV_VIEW; failures as EV_ERROR. Between requests the worker watches the
+ * open folder: IDLE when offered and allowed, else NOOP every poll
+ * seconds (worker_watch_set; defaults CONFIG_DEFAULT_POLL and IDLE on). */
+void		 worker_flags(struct worker *, uint32_t, unsigned, int);
+void		 worker_find_deleted(struct worker *);
+void		 worker_expunge(struct worker *, const uint32_t *, size_t);
+void		 worker_transfer(struct worker *, uint32_t, const char *, int);
+void		 worker_view(struct worker *, const struct view_spec *,
+		     unsigned);
+void		 worker_watch_set(struct worker *, unsigned, int);
 
 /* Writing mail. worker_send() and worker_postpone() take over the
  * message (and the envelope, which is left zeroed). */

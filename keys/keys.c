@@ -67,6 +67,23 @@ static const struct {
 	[OP_ATTACH] = { "attach", N_("attach a file") },
 	[OP_POSTPONE] = { "postpone",
 	    N_("keep the message as a draft, to finish later") },
+	[OP_TOGGLE_NEW] = { "toggle-new",
+	    N_("mark the message read, or unread again") },
+	[OP_FLAG] = { "flag-message", N_("flag the message, or unflag it") },
+	[OP_DELETE] = { "delete-message",
+	    N_("mark the message deleted (u undoes it until $)") },
+	[OP_UNDELETE] = { "undelete-message",
+	    N_("remove the deleted mark") },
+	[OP_EXPUNGE] = { "sync-mailbox",
+	    N_("expunge the messages marked deleted (asks first)") },
+	[OP_MOVE] = { "save-message", N_("move the message to a folder") },
+	[OP_COPY] = { "copy-message", N_("copy the message to a folder") },
+	[OP_LIMIT] = { "limit",
+	    N_("show only messages the server finds (empty: all)") },
+	[OP_SORT] = { "sort-mailbox",
+	    N_("sort by arrival, date, sender, subject or size") },
+	[OP_SORT_REVERSE] = { "sort-reverse", N_("reverse the order") },
+	[OP_THREADS] = { "toggle-threads", N_("show threads, or stop") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {

@@ -69,6 +69,18 @@ enum op {
 	OP_EDIT,		/* compose: edit it again */
 	OP_ATTACH,		/* compose: attach a file */
 	OP_POSTPONE,		/* compose: keep it as a draft */
+	/* Actions on messages in the index (mutt's names). */
+	OP_TOGGLE_NEW,		/* read <-> unread */
+	OP_FLAG,		/* \Flagged on/off */
+	OP_DELETE,		/* mark deleted (undo: OP_UNDELETE) */
+	OP_UNDELETE,
+	OP_EXPUNGE,		/* remove the marked ones (asks first) */
+	OP_MOVE,		/* to another folder */
+	OP_COPY,
+	OP_LIMIT,		/* server search: show only the hits */
+	OP_SORT,		/* choose an order */
+	OP_SORT_REVERSE,
+	OP_THREADS,		/* threads on/off */
 	OP_COUNT
 };
 

@@ -395,6 +395,11 @@ app_event(struct app *a, const struct event *ev)
 	case EV_FLUSHED:
 		app_submitted(a, ev);
 		break;
+	case EV_CHANGES:	/* "2 new messages in INBOX" */
+	case EV_ACTION:		/* "Moved the message to Archive." */
+		if (ev->text != NULL)
+			app_message(a, 0, "%s", ev->text);
+		break;
 	default:
 		break;
 	}

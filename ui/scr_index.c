@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "ixview.h"
 #include "screen.h"
 #include "term.h"
 #include "text.h"
@@ -22,9 +23,12 @@
 #define IX_DATE_W	10	/* "2024-01-31" */
 #define IX_SIZE_W	5	/* "1023K" */
 #define IX_FROM_W	20
-#define IX_MARK_X	5	/* the transit mark, after " NDr " */
+#define IX_FLAGS_W	4	/* "NFDr" */
+#define IX_DEPTH_MAX	8	/* deeper thread levels are drawn at this */
+#define IX_MARK_X	(1 + IX_FLAGS_W + 1)	/* the transit mark, after " NFDr " */
 
 struct ix_env {
+	uint32_t	 uid;
 	time_t		 date;
 	char		*from;
 	char		*subject;
@@ -46,11 +50,31 @@ struct index {
 	int		  cursor;
 	int		  top;
 	int		  rows;		/* content rows at the last draw */
-	int		  prompting;	/* the search prompt is open */
+	int		  prompting;	/* a prompt is open: enum ix_prompt */
 	char		  input[256];	/* what is typed at the prompt */
 	size_t		  ilen;
 	char		 *pattern;	/* the last search */
+	struct ixview	 *view;		/* order, threads, limit */
+	int		  newmail;	/* arrived since the folder opened */
+	uint32_t	 *expunge;	/* what $ asks to expunge */
+	size_t		  nexpunge;
+	int		  view_told;	/* a key asked for the view */
 };
+
+/* The prompts on the last row. */
+enum ix_prompt {
+	IX_PROMPT_NONE,
+	IX_PROMPT_SEARCH,	/* / */
+	IX_PROMPT_LIMIT,	/* l */
+	IX_PROMPT_SORT,		/* o */
+	IX_PROMPT_EXPUNGE,	/* $: yes or no */
+};
+
+static void ix_act_selected(struct screen *);
+static int ix_act_event(struct screen *, const struct event *);
+static int ix_act_op(struct screen *, enum op);
+static int ix_act_key(struct screen *, int);
+static void ix_act_prompt(struct index *, int);
 
 /* Free one envelope record (NULL is fine). */
 static void
@@ -78,6 +102,23 @@ ix_reset(struct index *ix, int exists)
 	ix->asked = xcalloc(exists > 0 ? (size_t)exists : 1, 1);
 }
 
+/* How many rows the index shows (messages, or a view's rows). */
+static int
+ix_nrows(const struct index *ix)
+{
+	return ixview_count(ix->view, ix->exists);
+}
+
+/* The envelope on a row, or NULL while it is not fetched. */
+static struct ix_env *
+ix_row_env(const struct index *ix, int row)
+{
+	uint32_t seq = ixview_seq(ix->view, row);
+
+	return seq >= 1 && seq <= (uint32_t)ix->exists ? ix->envs[seq - 1] :
+	    NULL;
+}
+
 /* Ask the worker to open the folder. */
 static void
 ix_select(struct screen *s)
@@ -96,33 +137,54 @@ ix_scroll(struct index *ix)
 		ix->top = ix->cursor;
 	if (ix->cursor >= ix->top + ix->rows)
 		ix->top = ix->cursor - ix->rows + 1;
-	if (ix->top + ix->rows > ix->exists)
-		ix->top = ix->exists > ix->rows ? ix->exists - ix->rows : 0;
+	if (ix->top + ix->rows > ix_nrows(ix))
+		ix->top = ix_nrows(ix) > ix->rows ? ix_nrows(ix) - ix->rows : 0;
 }
 
-/* Fetch what the screen shows plus a margin, where not yet asked for. */
+/* By value, for qsort. */
+static int
+ix_seq_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Fetch what the screen shows plus a margin, where not yet asked for:
+ * the messages of those rows, consecutive ones in one request. */
 static void
 ix_fetch(struct screen *s)
 {
 	struct index *ix = s->data;
 	int first = ix->top - IX_MARGIN, last = ix->top + ix->rows + IX_MARGIN;
-	int i, run;
+	uint32_t *want, seq;
+	size_t n = 0, i, run;
 
 	if (!ix->open || ix->lost)
 		return;
 	if (first < 0)
 		first = 0;
-	if (last > ix->exists)
-		last = ix->exists;
-	for (i = first; i < last; i = run) {
-		for (; i < last && ix->asked[i]; i++)
-			;
-		for (run = i; run < last && !ix->asked[run]; run++)
-			ix->asked[run] = 1;
-		if (run > i)
-			worker_envelopes(s->app->workers[ix->account],
-			    (uint32_t)i + 1, (uint32_t)run);
+	if (last > ix_nrows(ix))
+		last = ix_nrows(ix);
+	want = xcalloc(last > first ? (size_t)(last - first) : 1,
+	    sizeof(*want));
+	for (; first < last; first++) {
+		seq = ixview_seq(ix->view, first);
+		if (seq >= 1 && seq <= (uint32_t)ix->exists &&
+		    !ix->asked[seq - 1]) {
+			ix->asked[seq - 1] = 1;
+			want[n++] = seq;
+		}
 	}
+	qsort(want, n, sizeof(*want), ix_seq_cmp);
+	for (i = 0; i < n; i = run) {
+		for (run = i + 1; run < n && want[run] == want[run - 1] + 1;
+		    run++)
+			;
+		worker_envelopes(s->app->workers[ix->account], want[i],
+		    want[run - 1]);
+	}
+	free(want);
 }
 
 /* The folder is open: start over with the newest message under the cursor. */
@@ -140,6 +202,7 @@ ix_selected(struct screen *s, const struct event *ev)
 	ix->lost = 0;
 	if (first || ix->cursor >= exists)
 		ix->cursor = exists > 0 ? exists - 1 : 0;
+	ix_act_selected(s);
 	ix_scroll(ix);
 	ix_fetch(s);
 }
@@ -159,6 +222,7 @@ ix_envelopes(struct index *ix, const struct event *ev)
 		if (src->seq == 0 || src->seq > (uint32_t)ix->exists)
 			continue;
 		e = xcalloc(1, sizeof(*e));
+		e->uid = src->uid;
 		e->date = src->date;
 		e->from = xstrdup(src->from ? src->from : "");
 		e->subject = xstrdup(src->subject ? src->subject : "");
@@ -201,6 +265,10 @@ ix_event(struct screen *s, const struct event *ev)
 
 	if (ev->account != ix->account)
 		return;
+	if (ix_act_event(s, ev)) {
+		app_dirty(s->app);
+		return;
+	}
 	switch (ev->type) {
 	case EV_SELECTED:
 		ix_selected(s, ev);
@@ -265,28 +333,49 @@ ix_size(uint32_t n, char *buf, size_t len)
 		snprintf(buf, len, "%.1fG", n / (1024.0 * 1024 * 1024));
 }
 
-/* The flags column: N unseen, D deleted or F flagged, r answered. */
+/* The flags column: N unseen, F flagged, D deleted, r answered. */
 static void
-ix_flags(unsigned f, char buf[4])
+ix_flags(unsigned f, char buf[IX_FLAGS_W + 1])
 {
 	buf[0] = f & MSG_SEEN ? ' ' : 'N';
-	buf[1] = f & MSG_DELETED ? 'D' : f & MSG_FLAGGED ? 'F' : ' ';
-	buf[2] = f & MSG_ANSWERED ? 'r' : ' ';
-	buf[3] = '\0';
+	buf[1] = f & MSG_FLAGGED ? 'F' : ' ';
+	buf[2] = f & MSG_DELETED ? 'D' : ' ';
+	buf[3] = f & MSG_ANSWERED ? 'r' : ' ';
+	buf[4] = '\0';
+}
+
+/* The subject, after a tree mark at its thread depth. */
+static char *
+ix_subject(const struct ix_env *e, int depth)
+{
+	char *pad, *s;
+
+	if (depth <= 0)
+		return xstrdup(e->subject);
+	if (depth > IX_DEPTH_MAX)
+		depth = IX_DEPTH_MAX;
+	pad = xcalloc((size_t)depth * 2, 1);
+	memset(pad, ' ', (size_t)(depth - 1) * 2);
+	s = xasprintf("%s%s%s", pad, term_utf8() ? "\xe2\x94\x94\xe2\x94\x80>" :
+	    "`->", e->subject);
+	free(pad);
+	return s;
 }
 
 /* One message's line, every column padded to its display width. */
 static char *
-ix_line(const struct ix_env *e, int from_w, int subj_w)
+ix_line(const struct ix_env *e, int depth, int from_w, int subj_w)
 {
-	char flags[4], date[64], size[16], *d, *fr, *su, *line;
+	char flags[IX_FLAGS_W + 1], date[64], size[16], *d, *fr, *su, *line;
+	char *subject = ix_subject(e, depth);
 
 	ix_flags(e->flags, flags);
 	ix_date(e->date, date, sizeof(date));
 	ix_size(e->size, size, sizeof(size));
 	d = text_fit(date, IX_DATE_W, 1);
 	fr = text_fit(e->from, from_w, 1);
-	su = text_fit(e->subject, subj_w, 0);
+	su = text_fit(subject, subj_w, 0);
+	free(subject);
 	line = xasprintf(" %s %c %s %s %*s %s", flags,
 	    transit_view_mark(e->transit, NULL), d, fr, IX_SIZE_W, size, su);
 	free(d);
@@ -295,29 +384,30 @@ ix_line(const struct ix_env *e, int from_w, int subj_w)
 	return line;
 }
 
-/* Draw the row of message i (0-based) at y. */
+/* Draw row i (0-based) at y; a deleted message is dimmed. */
 static void
 ix_draw_row(struct index *ix, int y, int i)
 {
-	int cols = term_cols(), fixed = 1 + 4 + 2 + IX_DATE_W + 1 +
-	    IX_SIZE_W + 2;
+	int cols = term_cols(), fixed = 1 + IX_FLAGS_W + 1 + 2 + IX_DATE_W +
+	    1 + IX_SIZE_W + 2;
 	int rest = cols - fixed, from_w, sel = i == ix->cursor;
+	const struct ix_env *e = ix_row_env(ix, i);
 	char *line, mark[2];
 	enum attr at;
 
 	from_w = rest >= 50 ? IX_FROM_W : rest * 2 / 5;
 	if (sel)
 		term_fill(y, AT_REVERSE);
-	if (ix->envs[i] == NULL) {
-		term_put(y, 5, cols - 5, sel ? AT_REVERSE : AT_DIM,
+	if (e == NULL) {
+		term_put(y, 6, cols - 6, sel ? AT_REVERSE : AT_DIM,
 		    term_utf8() ? "…" : "...");
 		return;
 	}
-	line = ix_line(ix->envs[i], from_w, rest - from_w - 1);
-	term_put(y, 0, cols, sel ? AT_REVERSE : ix->envs[i]->flags &
-	    MSG_SEEN ? AT_NORMAL : AT_BOLD, line);
+	line = ix_line(e, ixview_depth(ix->view, i), from_w, rest - from_w - 1);
+	term_put(y, 0, cols, sel ? AT_REVERSE : e->flags & MSG_DELETED ?
+	    AT_DIM : e->flags & MSG_SEEN ? AT_NORMAL : AT_BOLD, line);
 	free(line);
-	mark[0] = transit_view_mark(ix->envs[i]->transit, &at);
+	mark[0] = transit_view_mark(e->transit, &at);
 	mark[1] = '\0';
 	if (!sel && cols > IX_MARK_X)
 		term_put(y, IX_MARK_X, 1, at, mark);
@@ -331,6 +421,10 @@ ix_draw_prompt(struct index *ix, int y)
 
 	ix->input[ix->ilen] = '\0';
 	term_fill(y, AT_NORMAL);
+	if (ix->prompting != IX_PROMPT_SEARCH) {
+		ix_act_prompt(ix, y);
+		return;
+	}
 	x = term_put(y, 0, term_cols(), AT_BOLD, _("Search: "));
 	x += term_put(y, x, term_cols() - x, AT_NORMAL, ix->input);
 	term_cursor(y, x < term_cols() ? x : term_cols() - 1, 1);
@@ -356,7 +450,11 @@ ix_draw(struct screen *s, int top, int rows)
 	else if (ix->exists == 0)
 		term_put(top + 1, 2, term_cols() - 2, AT_DIM,
 		    _("No messages in this folder."));
-	for (y = 0; ix->open && y < rows && ix->top + y < ix->exists; y++)
+	else if (ix_nrows(ix) == 0)
+		term_put(top + 1, 2, term_cols() - 2, AT_DIM,
+		    _("No message matches the limit (l with nothing typed "
+		    "shows all)."));
+	for (y = 0; ix->open && y < rows && ix->top + y < ix_nrows(ix); y++)
 		ix_draw_row(ix, top + y, ix->top + y);
 	if (ix->prompting)
 		ix_draw_prompt(ix, top + rows - 1);
@@ -377,13 +475,13 @@ ix_search(struct screen *s)
 	struct index *ix = s->data;
 	int k, i;
 
-	if (ix->pattern == NULL || !ix->open || ix->exists == 0) {
+	if (ix->pattern == NULL || !ix->open || ix_nrows(ix) == 0) {
 		app_message(s->app, 1, "%s", _("No search pattern."));
 		return;
 	}
-	for (k = 1; k <= ix->exists; k++) {
-		i = (ix->cursor + k) % ix->exists;
-		if (!ix_matches(ix->envs[i], ix->pattern))
+	for (k = 1; k <= ix_nrows(ix); k++) {
+		i = (ix->cursor + k) % ix_nrows(ix);
+		if (!ix_matches(ix_row_env(ix, i), ix->pattern))
 			continue;
 		if (i <= ix->cursor)
 			app_message(s->app, 0, "%s", _("Search wrapped to top."));
@@ -446,6 +544,8 @@ ix_key(struct screen *s, int key)
 
 	if (!ix->prompting)
 		return 0;
+	if (ix->prompting != IX_PROMPT_SEARCH)
+		return ix_act_key(s, key);
 	if (key == K_ENTER) {
 		ix->prompting = 0;
 		ix->input[ix->ilen] = '\0';
@@ -471,14 +571,16 @@ ix_op(struct screen *s, enum op op)
 {
 	struct index *ix = s->data;
 
+	if (ix_act_op(s, op))
+		return 1;
 	switch (op) {
 	case OP_SELECT:
-		if (ix->open && ix->exists > 0)
+		if (ix->open && ix_nrows(ix) > 0)
 			app_push(s->app, scr_pager_new(s->app, ix->account,
-			    ix->raw, (uint32_t)ix->cursor + 1));
+			    ix->raw, ixview_seq(ix->view, ix->cursor)));
 		return 1;
 	case OP_SEARCH:
-		ix->prompting = 1;
+		ix->prompting = IX_PROMPT_SEARCH;
 		ix->ilen = 0;
 		return 1;
 	case OP_SEARCH_NEXT:
@@ -494,10 +596,467 @@ ix_op(struct screen *s, enum op op)
 	default:
 		break;
 	}
-	if (!list_move(&ix->cursor, &ix->top, ix->exists, ix->rows, op))
+	if (!list_move(&ix->cursor, &ix->top, ix_nrows(ix), ix->rows, op))
 		return 0;
 	ix_fetch(s);
 	return 1;
+}
+
+/* ------------------------------------------------- actions on messages */
+
+/* What s and C hand to the folder dialog (free()d by it). */
+struct ix_transfer {
+	int		 account;
+	uint32_t	 uid;
+	int		 move;
+};
+
+/* The message under the cursor, or NULL with a sentence why not. */
+static struct ix_env *
+ix_act_current(struct screen *s)
+{
+	struct index *ix = s->data;
+	struct ix_env *e;
+
+	if (!ix->open || ix_nrows(ix) == 0) {
+		app_message(s->app, 1, "%s", _("There is no message here."));
+		return NULL;
+	}
+	if ((e = ix_row_env(ix, ix->cursor)) == NULL || e->uid == 0) {
+		app_message(s->app, 1, "%s", _("This message is still "
+		    "loading; try again in a moment."));
+		return NULL;
+	}
+	return e;
+}
+
+/* N, F, d, u: ask the server to set (add) or clear a flag; add < 0
+ * toggles. The row changes when the server confirms. */
+static void
+ix_act_flag(struct screen *s, unsigned flag, int add)
+{
+	struct index *ix = s->data;
+	struct ix_env *e = ix_act_current(s);
+
+	if (e == NULL)
+		return;
+	if (add < 0)
+		add = !(e->flags & flag);
+	worker_flags(s->app->workers[ix->account], e->uid, flag, add);
+}
+
+/* The folder was chosen: move or copy the message there. */
+static void
+ix_act_transfer_done(struct app *a, void *arg, const char *raw)
+{
+	struct ix_transfer *t = arg;
+
+	worker_transfer(a->workers[t->account], t->uid, raw, t->move);
+	app_message(a, 0, "%s", t->move ? _("Moving the message…") :
+	    _("Copying the message…"));
+}
+
+/* s and C: choose a folder, then move or copy the message there. */
+static void
+ix_act_transfer(struct screen *s, int move)
+{
+	struct index *ix = s->data;
+	struct ix_env *e = ix_act_current(s);
+	struct ix_transfer *t;
+
+	if (e == NULL)
+		return;
+	t = xcalloc(1, sizeof(*t));
+	t->account = ix->account;
+	t->uid = e->uid;
+	t->move = move;
+	app_push(s->app, dlg_folder_new(s->app, ix->account, move ?
+	    _("Move the message to which folder?") :
+	    _("Copy the message to which folder?"), ix->raw,
+	    ix_act_transfer_done, t));
+}
+
+/* Keep the cursor on message seq (or the first row) in a new order. */
+static void
+ix_act_keep(struct screen *s, uint32_t seq)
+{
+	struct index *ix = s->data;
+	int row = ixview_row_of(ix->view, seq, ix->exists);
+
+	ix->cursor = row >= 0 ? row : 0;
+	ix_scroll(ix);
+	ix_fetch(s);
+}
+
+/* Ask for the view the spec now describes (the folder's own order is
+ * shown at once); quiet: not asked by a key, so no messages about it. */
+static void
+ix_act_request(struct screen *s, int quiet)
+{
+	struct index *ix = s->data;
+	uint32_t seq = ixview_seq(ix->view, ix->cursor);
+
+	if (!ix->open)
+		return;			/* asked for once the folder opens */
+	if (ixview_request(ix->view, s->app->workers[ix->account])) {
+		ix->view_told = !quiet;
+		if (!quiet)
+			app_message(s->app, 0, "%s", _("Asking the server…"));
+	} else
+		ix_act_keep(s, seq);
+}
+
+/* Open a prompt on the last row; the limit starts with its text. */
+static void
+ix_act_open_prompt(struct index *ix, enum ix_prompt p)
+{
+	const char *q = ixview_spec(ix->view)->query;
+
+	ix->prompting = p;
+	ix->ilen = 0;
+	if (p == IX_PROMPT_LIMIT && q != NULL && strlen(q) < sizeof(ix->input)) {
+		ix->ilen = strlen(q);
+		memcpy(ix->input, q, ix->ilen);
+	}
+}
+
+/* The index's action keys; 1 if op was one. */
+static int
+ix_act_op(struct screen *s, enum op op)
+{
+	struct index *ix = s->data;
+	struct view_spec *vs = ixview_spec(ix->view);
+
+	switch (op) {
+	case OP_TOGGLE_NEW:
+		ix_act_flag(s, MSG_SEEN, -1);
+		break;
+	case OP_FLAG:
+		ix_act_flag(s, MSG_FLAGGED, -1);
+		break;
+	case OP_DELETE:
+		ix_act_flag(s, MSG_DELETED, 1);
+		if (ix->cursor + 1 < ix_nrows(ix))	/* as mutt does */
+			list_move(&ix->cursor, &ix->top, ix_nrows(ix),
+			    ix->rows, OP_DOWN);
+		break;
+	case OP_UNDELETE:
+		ix_act_flag(s, MSG_DELETED, 0);
+		break;
+	case OP_EXPUNGE:
+		if (ix->open) {
+			worker_find_deleted(s->app->workers[ix->account]);
+			app_message(s->app, 0, "%s", _("Looking for messages "
+			    "marked deleted…"));
+		}
+		break;
+	case OP_MOVE:
+	case OP_COPY:
+		ix_act_transfer(s, op == OP_MOVE);
+		break;
+	case OP_LIMIT:
+		ix_act_open_prompt(ix, IX_PROMPT_LIMIT);
+		break;
+	case OP_SORT:
+		ix_act_open_prompt(ix, IX_PROMPT_SORT);
+		break;
+	case OP_SORT_REVERSE:
+		vs->reverse = !vs->reverse;
+		ix_act_request(s, 0);
+		break;
+	case OP_THREADS:
+		vs->threads = !vs->threads;
+		ix_act_request(s, 0);
+		break;
+	default:
+		return 0;
+	}
+	ix_fetch(s);
+	return 1;
+}
+
+/* Make room for more messages (EXISTS). */
+static void
+ix_act_grow(struct index *ix, int exists)
+{
+	size_t old = (size_t)ix->exists, n = (size_t)exists;
+
+	ix->envs = xreallocarray(ix->envs, n, sizeof(*ix->envs));
+	ix->asked = xreallocarray(ix->asked, n, 1);
+	memset(ix->envs + old, 0, (n - old) * sizeof(*ix->envs));
+	memset(ix->asked + old, 0, n - old);
+	ix->newmail += exists - ix->exists;
+	ix->exists = exists;
+}
+
+/* Message seq was expunged: its row goes, the cursor stays on its
+ * message (or the next one). */
+static void
+ix_act_expunged(struct index *ix, uint32_t seq)
+{
+	size_t i = seq - 1, after;
+	int row;
+
+	if (seq < 1 || seq > (uint32_t)ix->exists)
+		return;
+	row = ixview_expunge(ix->view, seq, ix->exists);
+	after = (size_t)ix->exists - seq;
+	ix_env_free(ix->envs[i]);
+	memmove(ix->envs + i, ix->envs + i + 1, after * sizeof(*ix->envs));
+	memmove(ix->asked + i, ix->asked + i + 1, after);
+	ix->exists--;
+	if (row >= 0 && row < ix->cursor)
+		ix->cursor--;
+	if (ix->cursor >= ix_nrows(ix))
+		ix->cursor = ix_nrows(ix) > 0 ? ix_nrows(ix) - 1 : 0;
+}
+
+/* New flags of a message: found by UID when the server gave one. */
+static void
+ix_act_flags(struct index *ix, const struct act_change *c)
+{
+	struct ix_env *e = NULL;
+	int i;
+
+	if (c->seq >= 1 && c->seq <= (uint32_t)ix->exists)
+		e = ix->envs[c->seq - 1];
+	if (c->uid != 0 && (e == NULL || e->uid != c->uid))
+		for (e = NULL, i = 0; i < ix->exists && e == NULL; i++)
+			if (ix->envs[i] != NULL && ix->envs[i]->uid == c->uid)
+				e = ix->envs[i];
+	if (e != NULL)
+		e->flags = c->flags;
+}
+
+/* What the server said about the folder, applied in order. */
+static void
+ix_act_changes(struct screen *s, const struct event *ev)
+{
+	struct index *ix = s->data;
+	const struct act_change *c;
+	int grew = 0, i;
+	size_t k;
+
+	for (k = 0; k < ev->nchanges; k++) {
+		c = &ev->changes[k];
+		if (c->type == ACT_EXISTS && c->seq > (uint32_t)ix->exists) {
+			ix_act_grow(ix, (int)c->seq);
+			grew = 1;
+		} else if (c->type == ACT_EXPUNGE)
+			ix_act_expunged(ix, c->seq);
+		else if (c->type == ACT_FLAGS)
+			ix_act_flags(ix, c);
+	}
+	for (i = 0; i < ix->exists; i++)	/* places moved: ask again */
+		if (ix->envs[i] == NULL)
+			ix->asked[i] = 0;
+	if (grew && ixview_active(ix->view))
+		ix_act_request(s, 1);		/* newcomers in their place */
+	ix_scroll(ix);
+	ix_fetch(s);
+}
+
+/* A view arrived: show it, the cursor on the same message. */
+static void
+ix_act_view(struct screen *s, const struct event *ev)
+{
+	struct index *ix = s->data;
+	uint32_t seq = ixview_seq(ix->view, ix->cursor);
+	char *label;
+
+	if (!ixview_take(ix->view, ev))
+		return;
+	ix_act_keep(s, seq);
+	if (ev->text != NULL)
+		app_message(s->app, 0, "%s", ev->text);
+	else if (ix->view_told &&
+	    (label = ixview_label(ix->view, ix_nrows(ix))) != NULL) {
+		app_message(s->app, 0, "%s", label);
+		free(label);
+	}
+	ix->view_told = 0;
+}
+
+/* $: the messages marked deleted are known: ask before expunging. */
+static void
+ix_act_deleted(struct screen *s, const struct event *ev)
+{
+	struct index *ix = s->data;
+
+	free(ix->expunge);
+	ix->expunge = NULL;
+	ix->nexpunge = 0;
+	if (ev->nuids == 0) {
+		app_message(s->app, 0, _("No message in %s is marked deleted "
+		    "(d marks one)."), ix->display);
+		return;
+	}
+	ix->expunge = xcalloc(ev->nuids, sizeof(*ix->expunge));
+	memcpy(ix->expunge, ev->uids, ev->nuids * sizeof(*ix->expunge));
+	ix->nexpunge = ev->nuids;
+	ix->prompting = IX_PROMPT_EXPUNGE;
+}
+
+/* Events of the actions for this folder; 1 if taken. */
+static int
+ix_act_event(struct screen *s, const struct event *ev)
+{
+	struct index *ix = s->data;
+
+	if (ev->folder == NULL || strcmp(ev->folder, ix->raw) != 0 ||
+	    !ix->open)
+		return 0;
+	if (ev->type == EV_CHANGES)
+		ix_act_changes(s, ev);
+	else if (ev->type == EV_VIEW)
+		ix_act_view(s, ev);
+	else if (ev->type == EV_ACTION && ev->action == EVA_DELETED)
+		ix_act_deleted(s, ev);
+	else
+		return 0;
+	return 1;
+}
+
+/* The folder was (re)opened: the old view and questions are void. */
+static void
+ix_act_selected(struct screen *s)
+{
+	struct index *ix = s->data;
+
+	ix->newmail = 0;
+	if (ix->prompting == IX_PROMPT_EXPUNGE)
+		ix->prompting = IX_PROMPT_NONE;
+	ixview_drop(ix->view);
+	if (ix->cursor >= ix_nrows(ix))
+		ix->cursor = ix_nrows(ix) > 0 ? ix_nrows(ix) - 1 : 0;
+	ix_act_request(s, 1);
+}
+
+/* The prompts of l, o and $ on row y. */
+static void
+ix_act_prompt(struct index *ix, int y)
+{
+	int cols = term_cols(), x;
+	char *q;
+
+	if (ix->prompting == IX_PROMPT_LIMIT) {
+		x = term_put(y, 0, cols, AT_BOLD, _("Limit to (server search; "
+		    "empty shows all): "));
+		x += term_put(y, x, cols - x, AT_NORMAL, ix->input);
+		term_cursor(y, x < cols ? x : cols - 1, 1);
+	} else if (ix->prompting == IX_PROMPT_SORT)
+		/* TRANSLATORS: keep the letters a, d, f, s, z: they are keys. */
+		term_put(y, 0, cols, AT_BOLD, _("Sort by: (a)rrival (d)ate "
+		    "(f)rom (s)ubject si(z)e; Esc: cancel"));
+	else if (ix->prompting == IX_PROMPT_EXPUNGE) {
+		/* TRANSLATORS: keep y and n: they are the keys. */
+		q = xasprintf(ngettext("Expunge %zu message marked deleted "
+		    "from %s for good? (y/n)", "Expunge %zu messages marked "
+		    "deleted from %s for good? (y/n)", ix->nexpunge),
+		    ix->nexpunge, ix->display);
+		term_put(y, 0, cols, AT_BOLD, q);
+		free(q);
+	}
+}
+
+/* A key at the limit prompt. */
+static void
+ix_act_limit_key(struct screen *s, int key)
+{
+	struct index *ix = s->data;
+	struct view_spec *vs = ixview_spec(ix->view);
+
+	if (key == K_ENTER) {
+		ix->prompting = IX_PROMPT_NONE;
+		ix->input[ix->ilen] = '\0';
+		free(vs->query);
+		vs->query = ix->ilen > 0 ? xstrdup(ix->input) : NULL;
+		ix_act_request(s, 0);
+	} else if (key == K_ESC || key == 7)		/* C-g */
+		ix->prompting = IX_PROMPT_NONE;
+	else if (key == K_BACKSPACE)
+		ix_input_back(ix);
+	else if (key == 21)				/* C-u */
+		ix->ilen = 0;
+	else if (key >= 0x20 && key != 0x7f && key < 0x110000)
+		ix_input_add(ix, key);
+}
+
+/* A key at the sort prompt: the letter of an order. */
+static void
+ix_act_sort_key(struct screen *s, int key)
+{
+	static const struct { int key; enum sort_key k; } map[] = {
+		{ 'a', SORT_ARRIVAL }, { 'd', SORT_DATE }, { 'f', SORT_FROM },
+		{ 's', SORT_SUBJECT }, { 'z', SORT_SIZE },
+	};
+	struct index *ix = s->data;
+	size_t i;
+
+	if (key == K_ESC || key == 7) {
+		ix->prompting = IX_PROMPT_NONE;
+		return;
+	}
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].key == key) {
+			ix->prompting = IX_PROMPT_NONE;
+			ixview_spec(ix->view)->sort = map[i].k;
+			ixview_spec(ix->view)->threads = 0;	/* as mutt */
+			ix_act_request(s, 0);
+			return;
+		}
+	app_message(s->app, 1, "%s", _("Press a, d, f, s or z (Esc: cancel)."));
+}
+
+/* A key at the expunge question: y expunges, n or Esc does not. */
+static void
+ix_act_expunge_key(struct screen *s, int key)
+{
+	struct index *ix = s->data;
+
+	if (key == 'y' || key == 'Y') {
+		worker_expunge(s->app->workers[ix->account], ix->expunge,
+		    ix->nexpunge);
+		app_message(s->app, 0, "%s", _("Expunging…"));
+	} else if (key == 'n' || key == 'N' || key == K_ESC || key == 7)
+		app_message(s->app, 0, "%s", _("Nothing was expunged."));
+	else
+		return;
+	ix->prompting = IX_PROMPT_NONE;
+	free(ix->expunge);
+	ix->expunge = NULL;
+	ix->nexpunge = 0;
+}
+
+/* Keys at the prompts of l, o and $ (every key goes to them). */
+static int
+ix_act_key(struct screen *s, int key)
+{
+	struct index *ix = s->data;
+
+	if (ix->prompting == IX_PROMPT_LIMIT)
+		ix_act_limit_key(s, key);
+	else if (ix->prompting == IX_PROMPT_SORT)
+		ix_act_sort_key(s, key);
+	else if (ix->prompting == IX_PROMPT_EXPUNGE)
+		ix_act_expunge_key(s, key);
+	return 1;
+}
+
+/* For the title: ", 2 new; by date" or NULL. */
+static char *
+ix_act_title(struct index *ix)
+{
+	char *label = ixview_label(ix->view, ix_nrows(ix)), *fresh, *t;
+
+	if (ix->newmail <= 0 && label == NULL)
+		return NULL;
+	fresh = ix->newmail > 0 ? xasprintf(ngettext(", %d new", ", %d new",
+	    (unsigned long)ix->newmail), ix->newmail) : xstrdup("");
+	t = xasprintf("%s%s%s", fresh, label ? "; " : "", label ? label : "");
+	free(fresh);
+	free(label);
+	return t;
 }
 
 /* "account: folder (N messages)". */
@@ -508,11 +1067,20 @@ ix_title(struct screen *s)
 	const struct account *acct = app_account(s->app, ix->account);
 	const char *name = acct ? acct->name : "?";
 
+	char *extra, *t;
+
 	if (!ix->open)
 		return xasprintf("%s: %s", name, ix->display);
-	return xasprintf(ngettext("%s: %s (%d message)",
-	    "%s: %s (%d messages)", (unsigned long)ix->exists), name,
-	    ix->display, ix->exists);
+	if ((extra = ix_act_title(ix)) == NULL)
+		return xasprintf(ngettext("%s: %s (%d message)",
+		    "%s: %s (%d messages)", (unsigned long)ix->exists), name,
+		    ix->display, ix->exists);
+	/* TRANSLATORS: "work: INBOX (12 messages, 2 new; by date)". */
+	t = xasprintf(ngettext("%s: %s (%d message%s)",
+	    "%s: %s (%d messages%s)", (unsigned long)ix->exists), name,
+	    ix->display, ix->exists, extra);
+	free(extra);
+	return t;
 }
 
 /* Free the screen. */
@@ -530,6 +1098,8 @@ ix_free(struct screen *s)
 	free(ix->raw);
 	free(ix->display);
 	free(ix->pattern);
+	ixview_free(ix->view);
+	free(ix->expunge);
 	free(ix);
 	free(s);
 }
@@ -546,12 +1116,18 @@ scr_index_new(struct app *a, int account, const char *raw,
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	struct screen *s = screen_new(&ix_ops, a, ix);
+	char *err;
 
 	ix->account = account;
 	ix->raw = xstrdup(raw);
 	ix->display = xstrdup(display ? display : raw);
 	ix->rows = term_rows() > 3 ? term_rows() - 3 : 1;
 	ix_reset(ix, 0);
+	ix->view = ixview_new(a->cfg->sort, &err);
+	if (err != NULL) {
+		app_message(a, 1, "%s", err);
+		free(err);
+	}
 	ix->lost = app_imap_down(a, account);
 	ix_select(s);
 	return s;

@@ -99,5 +99,7 @@ void		 compose_new(struct app *, int);
 void		 compose_reply(struct app *, int, const char *, uint32_t,
 		     enum op);
 void		 app_outbox_refresh(struct app *, int);
+struct screen	*dlg_folder_new(struct app *, int, const char *, const char *,
+		     void (*)(struct app *, void *, const char *), void *);
 
 #endif

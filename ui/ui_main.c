@@ -96,6 +96,7 @@ ui_workers(struct app *a)
 		app_outbox_refresh(a, (int)i);
 		a->workers[i] = worker_new(a->cfg->accounts[i], (int)i,
 		    a->wake[1]);
+		worker_watch_set(a->workers[i], a->cfg->poll, a->cfg->idle);
 		if (a->allow_plain_cli)
 			worker_allow_plaintext(a->workers[i]);
 	}

@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys transit authres guide envelope outbox draft"
+names="url config transcript sanitize keys transit authres guide envelope outbox draft thread"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -33,6 +33,7 @@ for f in $names; do
 	outbox) extra="$src/client/outbox.c $src/client/message.c $src/client/address.c $src/client/encode.c $src/client/maildir.c $src/client/xdg.c $(pkg-config --libs libetpan) -lmagic" ;;
 	envelope) extra="$src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
+	thread) extra="$src/client/thread.c" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

@@ -253,6 +253,38 @@ test_global_section(void **state)
 	config_free(cfg);
 }
 
+/* poll and idle: defaults 60 and yes; whole seconds from 1 to 3600. */
+static void
+test_poll_idle(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_ok("[a]\nimap = imap://h.example\n");
+	assert_int_equal(cfg->poll, CONFIG_DEFAULT_POLL);
+	assert_int_equal(cfg->poll, 60);
+	assert_int_equal(cfg->idle, 1);
+	config_free(cfg);
+	cfg = load_ok("[starling]\npoll = 5\nidle = no\n[a]\nimap = imap://h\n");
+	assert_int_equal(cfg->poll, 5);
+	assert_int_equal(cfg->idle, 0);
+	config_free(cfg);
+	load_fails("[starling]\npoll = 0\n", 2,
+	    "poll = 0: use a whole number of seconds from 1 to 3600");
+	load_fails("[starling]\npoll = 3601\n", 2,
+	    "poll = 3601: use a whole number of seconds from 1 to 3600");
+	load_fails("[starling]\npoll = 1m\n", 2,
+	    "poll = 1m: use a whole number of seconds from 1 to 3600");
+	load_fails("[starling]\npoll = 99999999999999999999\n", 2,
+	    "poll = 99999999999999999999: use a whole number of seconds from "
+	    "1 to 3600");
+	load_fails("[starling]\nidle = maybe\n", 2,
+	    "idle must be yes or no, not \"maybe\"");
+	load_fails("[a]\nimap = imap://h\npoll = 5\n", 3,
+	    "key \"poll\" belongs in the [starling] section, not in an "
+	    "account");
+}
+
 /* Accounts keep file order and their lines; config_find() finds them. */
 static void
 test_accounts_in_order(void **state)
@@ -876,6 +908,7 @@ main(void)
 		cmocka_unit_test(test_other_owner),
 		cmocka_unit_test(test_outputs_untouched),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_poll_idle),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
