@@ -14,10 +14,12 @@
  * when the gate refuses; ST_USAGE when no folder is open or the message
  * number is not in it). Outputs are only set on ST_OK.
  *
- * Bodies and headers have "\n" line ends (CRLF made LF). A body whose
- * charset cannot be converted is kept as its bytes, and content_type says
- * so. mailbox_decode_header() and mailbox_decode_name() never fail: what
- * they cannot decode comes back as a copy of the input. */
+ * A message is parsed by mime_parse() (mime.h) into msg->doc, with the
+ * options given (the HTML dumper; NULL: none); headers, body and
+ * content_type are the top level's, with "\n" line ends.
+ * mailbox_decode_header() (mime_decode_header()) and mailbox_decode_name()
+ * never fail: what they cannot decode comes back as UTF-8 (U+FFFD for bad
+ * bytes) or, for a folder name, a copy of the input. */
 #ifndef STARLING_MAILBOX_H
 #define STARLING_MAILBOX_H
 
@@ -25,6 +27,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "mime.h"
 #include "session.h"
 
 enum msg_flag {
@@ -65,8 +68,9 @@ struct folder_state {
 
 struct message {
 	char		*headers;	/* From, To, Cc, Date, Subject: one per line */
-	char		*body;		/* the first text part, UTF-8 */
-	char		*content_type;	/* of that part, e.g. "text/plain" */
+	char		*body;		/* the text shown at the top level, UTF-8 */
+	char		*content_type;	/* of its first part, e.g. "text/plain" */
+	struct mime_doc	*doc;		/* everything to show (mime.h) */
 };
 
 enum status	mailbox_list(struct session *, struct folder **, size_t *,
@@ -80,7 +84,7 @@ enum status	mailbox_envelopes(struct session *, uint32_t, uint32_t,
 		    struct envelope **, size_t *, char **);
 void		mailbox_envelopes_free(struct envelope *, size_t);
 enum status	mailbox_message(struct session *, uint32_t,
-		    struct message *, char **);
+		    const struct mime_options *, struct message *, char **);
 void		mailbox_message_clear(struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 char		*mailbox_decode_header(const char *);

@@ -13,6 +13,7 @@ $SUDO apt-get install -y -qq \
 	gnutls-bin dovecot-imapd dovecot-pop3d postfix \
 	python3 jq tmux locales ca-certificates procps iproute2 psmisc \
 	clang libclang-rt-14-dev >/dev/null
+$SUDO apt-get install -y -qq libxml2-dev libseccomp-dev w3m >/dev/null
 # Servers are started by the tests themselves, on loopback high ports.
 # Do not leave the system-wide ones running after installation.
 $SUDO sh -c 'postfix stop 2>/dev/null; doveadm stop 2>/dev/null; true'

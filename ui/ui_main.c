@@ -95,6 +95,7 @@ ui_workers(struct app *a)
 		    a->wake[1]);
 		if (a->allow_plain_cli)
 			worker_allow_plaintext(a->workers[i]);
+		worker_set_html_dumper(a->workers[i], a->cfg->html_dumper);
 	}
 }
 
