@@ -94,6 +94,8 @@ html_block(const char *name)
 static void
 html_break(struct html_walk *w, int n)
 {
+	if (n == 0)
+		return;
 	if (w->out.len > 0 && w->breaks < n)
 		w->breaks = n;
 	w->space = 0;

@@ -94,11 +94,16 @@ mime_lf(const char *s, size_t len)
 	return strbuf_take(&b, NULL);
 }
 
-/* Is the text only white space? */
+/* Are these bytes only white space? */
 static int
-mime_blank(const char *s)
+mime_blank_n(const char *s, size_t len)
 {
-	return s[strspn(s, " \t\r\n")] == '\0';
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (strchr(" \t\r\n", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return 1;
 }
 
 /* ------------------------------------------------------ header words */
@@ -651,7 +656,7 @@ mime_plain_blank(const struct mailmime *m)
 {
 	size_t len;
 	char *raw = mime_decode(m, &len);
-	int blank = mime_blank(raw);
+	int blank = mime_blank_n(raw, len);
 
 	free(raw);
 	return blank;
@@ -683,6 +688,44 @@ mime_render_alternative(struct mime_render *r, const struct mailmime *m,
 		}
 }
 
+/* A multipart without its closing boundary: say so, and show what
+ * follows its last part (libetpan leaves it out). */
+static void
+mime_multi_tail(struct mime_render *r, const struct mailmime *m, int depth)
+{
+	const struct mailmime_data *b = m->mm_body;
+	const struct mailmime *last;
+	const char *body, *end, *tail;
+	char *boundary, *close, *text;
+	clist *parts = m->mm_data.mm_multipart.mm_mp_list;
+
+	if (b == NULL || b->dt_type != MAILMIME_DATA_TEXT ||
+	    (boundary = mime_part_param(m, "boundary")) == NULL)
+		return;
+	body = b->dt_data.dt_text.dt_data;
+	end = body + b->dt_data.dt_text.dt_length;
+	close = xasprintf("--%s--", boundary);
+	free(boundary);
+	if (memmem(body, (size_t)(end - body), close, strlen(close)) != NULL) {
+		free(close);
+		return;
+	}
+	free(close);
+	mime_block(r, MIME_NOTE, depth, xstrdup(_("[broken MIME: the closing "
+	    "boundary is missing]")));
+	if (parts == NULL || clist_end(parts) == NULL)
+		return;
+	last = clist_content(clist_end(parts));
+	tail = last->mm_mime_start ? last->mm_mime_start + last->mm_length :
+	    NULL;
+	if (tail == NULL || tail < body || tail >= end ||
+	    mime_blank_n(tail, (size_t)(end - tail)))
+		return;
+	text = charset_to_utf8(NULL, tail, (size_t)(end - tail), NULL);
+	mime_block(r, MIME_TEXT, depth, mime_lf(text, strlen(text)));
+	free(text);
+}
+
 /* Any other multipart: every part in turn. */
 static void
 mime_render_multi(struct mime_render *r, const struct mailmime *m,
@@ -698,6 +741,7 @@ mime_render_multi(struct mime_render *r, const struct mailmime *m,
 	}
 	for (it = parts ? clist_begin(parts) : NULL; it; it = clist_next(it))
 		mime_render_part(r, clist_content(it), depth);
+	mime_multi_tail(r, m, depth);
 }
 
 /* An attached message: marked, its headers and body one level deeper,

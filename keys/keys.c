@@ -53,6 +53,10 @@ static const struct {
 	    N_("accept this certificate for this session") },
 	[OP_REJECT] = { "reject", N_("reject this certificate") },
 	[OP_SAVE] = { "save", N_("save the transcript to a file") },
+	[OP_ATTACHMENTS] = { "attachments",
+	    N_("list the message's attachments") },
+	[OP_SAVE_ATTACHMENT] = { "save-attachment",
+	    N_("save an attachment into a folder") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {

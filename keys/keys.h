@@ -57,6 +57,8 @@ enum op {
 	OP_ACCEPT,		/* accept this certificate for the session */
 	OP_REJECT,
 	OP_SAVE,		/* save the transcript to a file */
+	OP_ATTACHMENTS,		/* the message's attachment list */
+	OP_SAVE_ATTACHMENT,	/* save an attachment into a folder */
 	OP_COUNT
 };
 

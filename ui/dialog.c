@@ -1,5 +1,6 @@
-/* dialog.c: the two modal dialogs: the password prompt (no echo) and the
- * typed confirmation (the plaintext override, pinning a key). */
+/* dialog.c: the modal dialogs: the password prompt (no echo), the
+ * typed confirmation (the plaintext override, pinning a key), and a line
+ * of input with a default (the folder to save an attachment in). */
 #include "build-config.h"
 
 #include <stdlib.h>
@@ -22,6 +23,10 @@ struct dialog {
 	int		 secret;	/* password: no echo, wiped */
 	void		(*done)(struct app *, void *);
 	void		*arg;
+	/* Input: what the line is for, and what gets it. */
+	const char	*label;
+	void		(*input_done)(struct app *, void *, const char *);
+	void		(*arg_free)(void *);
 };
 
 /* Append the UTF-8 form of a typed character. */
@@ -97,7 +102,8 @@ static void
 dialog_draw(struct screen *s, int top, int rows)
 {
 	struct dialog *d = s->data;
-	const char *label = d->secret ? _("Password: ") : _("Type here: ");
+	const char *label = d->label ? d->label : d->secret ?
+	    _("Password: ") : _("Type here: ");
 	int y = dialog_wrap(d->text, top + 1, rows - 3) + 1, x;
 
 	x = 1 + term_put(y, 1, term_cols() - 2, AT_BOLD, label);
@@ -146,6 +152,22 @@ dialog_confirm_enter(struct screen *s)
 	done(a, arg);
 }
 
+/* Enter in an input line: hand over what was typed. */
+static void
+dialog_input_enter(struct screen *s)
+{
+	struct dialog *d = s->data;
+	void (*done)(struct app *, void *, const char *) = d->input_done;
+	void *arg = d->arg;
+	struct app *a = s->app;
+	char *text = xstrdup(d->input);
+
+	d->arg = NULL;		/* now done's to free */
+	dialog_close(s);
+	done(a, arg, text);
+	free(text);
+}
+
 /* Every key goes to the dialog. */
 static int
 dialog_key(struct screen *s, int key)
@@ -158,7 +180,9 @@ dialog_key(struct screen *s, int key)
 		app_message(s->app, 0, "%s", _("cancelled"));
 		dialog_close(s);
 	} else if (key == K_ENTER) {
-		if (d->secret)
+		if (d->input_done != NULL)
+			dialog_input_enter(s);
+		else if (d->secret)
 			dialog_password_enter(s);
 		else
 			dialog_confirm_enter(s);
@@ -182,6 +206,8 @@ dialog_title(struct screen *s)
 {
 	struct dialog *d = s->data;
 
+	if (d->input_done != NULL)
+		return xstrdup(_("input"));
 	return xstrdup(d->secret ? _("password") : _("confirmation"));
 }
 
@@ -192,6 +218,8 @@ dialog_free(struct screen *s)
 	struct dialog *d = s->data;
 
 	xwipe(d->input, sizeof(d->input));
+	if (d->arg_free != NULL)
+		d->arg_free(d->arg);
 	free(d->text);
 	free(d->expected);
 	free(d);
@@ -232,5 +260,29 @@ dlg_confirm_new(struct app *a, const char *text, const char *expected,
 	d->expected = xstrdup(expected);
 	d->done = done;
 	d->arg = arg;
+	return screen_new(&dialog_ops, a, d);
+}
+
+/* A line of input starting as initial; done(a, arg, text) on Enter (it
+ * then owns arg); arg_free(arg) when cancelled. */
+struct screen *
+dlg_input_new(struct app *a, const char *text, const char *label,
+    const char *initial, void (*done)(struct app *, void *, const char *),
+    void *arg, void (*arg_free)(void *))
+{
+	struct dialog *d = xcalloc(1, sizeof(*d));
+	size_t n = strlen(initial);
+
+	while (n >= INPUT_MAX || (n > 0 &&
+	    ((unsigned char)initial[n] & 0xc0) == 0x80))
+		n--;
+	memcpy(d->input, initial, n);
+	d->len = n;
+	d->account = a->account;
+	d->text = xstrdup(text);
+	d->label = label;
+	d->input_done = done;
+	d->arg = arg;
+	d->arg_free = arg_free;
 	return screen_new(&dialog_ops, a, d);
 }

@@ -85,5 +85,12 @@ struct screen	*scr_help_new(struct app *, enum key_context);
 struct screen	*dlg_password_new(struct app *, int, const char *);
 struct screen	*dlg_confirm_new(struct app *, const char *, const char *,
 		     void (*)(struct app *, void *), void *);
+struct screen	*dlg_input_new(struct app *, const char *, const char *,
+		     const char *, void (*)(struct app *, void *,
+		     const char *), void *, void (*)(void *));
+struct screen	*scr_attach_new(struct app *, const struct mime_doc *, int);
+char		*attach_size(size_t);
+void		 attach_save_ask(struct app *,
+		     const struct mime_attachment *);
 
 #endif
