@@ -309,8 +309,8 @@ charset_iconv(const char *from, const char *in, size_t len, size_t *bad,
 	return strbuf_take(&b, outlen);
 }
 
-/* NUL as U+FFFD; for an ISO-2022 decoder, an ESC that it let through
- * (a designation it does not know) is a bad byte too. */
+/* NUL as U+FFFD; for an ISO-2022 decoder, an ESC, SO or SI that it let
+ * through (a designation or shift it does not know) is a bad byte too. */
 static char *
 charset_tidy(char *s, size_t len, const char *dec, size_t *bad)
 {
@@ -318,11 +318,13 @@ charset_tidy(char *s, size_t len, const char *dec, size_t *bad)
 	struct strbuf b = { 0 };
 	size_t i;
 
-	if (memchr(s, '\0', len) == NULL && (!iso2022 ||
-	    memchr(s, 0x1b, len) == NULL))
+	if (memchr(s, '\0', len) == NULL && (!iso2022 || (memchr(s, 0x1b,
+	    len) == NULL && memchr(s, 0x0e, len) == NULL && memchr(s, 0x0f,
+	    len) == NULL)))
 		return s;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\0' || (iso2022 && s[i] == 0x1b)) {
+		if (s[i] == '\0' || (iso2022 && (s[i] == 0x1b ||
+		    s[i] == 0x0e || s[i] == 0x0f))) {
 			strbuf_add_cp(&b, 0xfffd);
 			*bad += s[i] != '\0';
 		} else

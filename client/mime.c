@@ -32,6 +32,7 @@ struct mime_render {
 	struct mime_doc			*doc;
 	size_t				 bcap, acap;
 	const struct mime_options	*opt;
+	int				 nest;		/* parts entered */
 	int				 depth_note;	/* said once */
 };
 
@@ -778,19 +779,21 @@ mime_render_message(struct mime_render *r, const struct mailmime *m,
 	free(subject);
 }
 
-/* Render one part of the tree, depth first (at most MIME_MAX_DEPTH). */
+/* Render one part of the tree, depth first (parts nested at most
+ * MIME_MAX_DEPTH deep). */
 static void
 mime_render_part(struct mime_render *r, const struct mailmime *m,
     int depth)
 {
-	if (depth > MIME_MAX_DEPTH) {
+	if (r->nest >= MIME_MAX_DEPTH) {
 		if (!r->depth_note)
-			mime_block(r, MIME_NOTE, MIME_MAX_DEPTH, xasprintf(
+			mime_block(r, MIME_NOTE, depth, xasprintf(
 			    _("[parts nested deeper than %d levels are not "
 			    "shown]"), MIME_MAX_DEPTH));
 		r->depth_note = 1;
 		return;
 	}
+	r->nest++;
 	switch (m->mm_type) {
 	case MAILMIME_SINGLE:
 		mime_render_single(r, m, depth);
@@ -802,6 +805,7 @@ mime_render_part(struct mime_render *r, const struct mailmime *m,
 		mime_render_message(r, m, depth);
 		break;
 	}
+	r->nest--;
 }
 
 /* ------------------------------------------------------------ messages */
