@@ -188,6 +188,10 @@ dialog_key(struct screen *s, int key)
 			dialog_confirm_enter(s);
 	} else if (key == K_BACKSPACE)
 		input_backspace(d);
+	else if (key == 21) {				/* C-u */
+		xwipe(d->input, sizeof(d->input));
+		d->len = 0;
+	}
 	else if (key != K_RESIZE)
 		input_add(d, key);
 	return 1;

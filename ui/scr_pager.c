@@ -264,7 +264,7 @@ pg_add_attachments(struct pager *pg, const struct mime_doc *d)
 static void
 pg_add_doc(struct pager *pg, const struct mime_doc *d)
 {
-	enum mime_kind prev = MIME_HEADER;
+	enum mime_kind prev = MIME_NOTE;	/* no blank line first */
 	int text = 0;
 	char *note;
 	size_t i;
