@@ -309,26 +309,60 @@ charset_iconv(const char *from, const char *in, size_t len, size_t *bad,
 	return strbuf_take(&b, outlen);
 }
 
-/* NUL as U+FFFD; for an ISO-2022 decoder, an ESC, SO or SI that it let
- * through (a designation or shift it does not know) is a bad byte too. */
+/* The length of one strictly valid UTF-8 character at s (RFC 3629: no
+ * overlong form, no surrogate, nothing past U+10FFFF), or 0. */
+static size_t
+charset_utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned long cp;
+	size_t n, i;
+
+	n = s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : s[0] >= 0xe0 && s[0] < 0xf0 ?
+	    3 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : 0;
+	if (n == 0 || n > left)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		return 0;
+	return n;
+}
+
+/*
+ * What iconv wrote, checked: anything that is not strict UTF-8 (glibc
+ * lets 5- and 6-byte forms through) and NUL become U+FFFD; so do an
+ * ESC, SO or SI that an ISO-2022 decoder let through (a designation or
+ * shift it does not know). All but NUL count as bad bytes.
+ */
 static char *
 charset_tidy(char *s, size_t len, const char *dec, size_t *bad)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	int iso2022 = strncmp(dec, "ISO-2022", 8) == 0;
 	struct strbuf b = { 0 };
-	size_t i;
+	size_t i = 0, n;
 
-	if (memchr(s, '\0', len) == NULL && (!iso2022 || (memchr(s, 0x1b,
-	    len) == NULL && memchr(s, 0x0e, len) == NULL && memchr(s, 0x0f,
-	    len) == NULL)))
-		return s;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\0' || (iso2022 && (s[i] == 0x1b ||
-		    s[i] == 0x0e || s[i] == 0x0f))) {
+	strbuf_add(&b, "", 0);
+	while (i < len) {
+		if (u[i] == 0 || (iso2022 && (u[i] == 0x1b || u[i] == 0x0e ||
+		    u[i] == 0x0f))) {
 			strbuf_add_cp(&b, 0xfffd);
-			*bad += s[i] != '\0';
-		} else
-			strbuf_addc(&b, s[i]);
+			*bad += u[i++] != 0;
+		} else if (u[i] < 0x80) {
+			strbuf_addc(&b, (char)u[i++]);
+		} else if ((n = charset_utf8_len(u + i, len - i)) > 0) {
+			strbuf_add(&b, u + i, n);
+			i += n;
+		} else {
+			strbuf_add_cp(&b, 0xfffd);
+			(*bad)++;
+			i++;
+		}
 	}
 	free(s);
 	return strbuf_take(&b, NULL);
@@ -397,6 +431,8 @@ charset_jis_cp932(const char *in, size_t len, size_t *outlen)
 	while (i < len) {
 		if (s[i] == 0x1b) {
 			i += charset_jis_escape(s + i, len - i, &set);
+			if (set == JIS_OTHER)	/* a set we cannot read */
+				strbuf_addc(&b, (char)CHARSET_BAD_BYTE);
 			so = 0;
 		} else if (s[i] == 0x0e || s[i] == 0x0f) {
 			so = s[i++] == 0x0e;

@@ -528,10 +528,15 @@ static void
 mime_charset_notes(struct mime_render *r, const char *label,
     const struct charset_info *info, int depth)
 {
-	if (info->flags & CHARSET_UNKNOWN)
+	char *name;
+
+	if (info->flags & CHARSET_UNKNOWN) {
+		name = charset_to_utf8(NULL, label, strlen(label), NULL);
 		/* TRANSLATORS: %s is a charset name from the message. */
 		mime_block(r, MIME_NOTE, depth, xasprintf(_("[unknown "
-		    "charset \"%s\": shown as UTF-8 or windows-1252]"), label));
+		    "charset \"%s\": shown as UTF-8 or windows-1252]"), name));
+		free(name);
+	}
 	if (info->flags & CHARSET_REPLACED)
 		mime_block(r, MIME_NOTE, depth, xasprintf(ngettext(
 		    "[%zu byte could not be decoded: shown as \xef\xbf\xbd]",

@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys"
+names="url config transcript sanitize keys mime charset"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -21,10 +21,11 @@ for f in $names; do
 	n=$((n + 1))
 	case $f in
 	url) extra="$src/client/url.c" ;;
-	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c -linih" ;;
+	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c $src/client/argv.c $src/client/strbuf.c -linih" ;;
 	transcript) extra="$src/client/transcript.c" ;;
 	sanitize) extra="$src/ui/text.c" ;;
 	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
+	mime|charset) extra="$src/client/mime.c $src/client/charset.c $src/client/html.c $src/client/argv.c $src/client/strbuf.c $src/ui/text.c $(pkg-config --cflags --libs libetpan libxml-2.0 libseccomp)" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

@@ -70,6 +70,12 @@ test_utf8_invalid_replaced(void **state)
 	assert_int_equal(i.bad, 2);
 	assert_true(i.flags & CHARSET_REPLACED);
 	EXPECT("utf-8", "nul\0byte", "nul\xef\xbf\xbd" "byte");
+	/* glibc's decoder takes old 5-byte forms; we do not. */
+	i = EXPECT("utf-8", "\xf8\x88\x80\x80\x80", "\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_int_equal(i.bad, 5);
+	EXPECT("utf-8", "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd");	/* a surrogate */
 }
 
 static void
