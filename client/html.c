@@ -374,9 +374,12 @@ html_child(const char *path, char **argv, int in, int out,
     const struct sock_fprog *prog)
 {
 	int null = open("/dev/null", O_WRONLY);
+	sigset_t none;
 
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);	/* ours blocks SIGPIPE */
 	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || null == -1 ||
 	    dup2(null, 2) == -1)
 		_exit(126);
