@@ -280,6 +280,8 @@ html_finish(struct html_walk *w)
 	}
 }
 
+static pthread_once_t html_once = PTHREAD_ONCE_INIT;
+
 /* HTML (UTF-8) as plain text, with the built-in converter. */
 char *
 html_to_text(const char *html, size_t len)
@@ -288,6 +290,8 @@ html_to_text(const char *html, size_t len)
 	htmlDocPtr doc;
 	xmlNode *root;
 
+	/* libxml2 must be set up once before threads use it. */
+	pthread_once(&html_once, xmlInitParser);
 	memset(&w, 0, sizeof(w));
 	strbuf_add(&w.out, "", 0);
 	if (len > INT_MAX)
