@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "config.h"
 #include "i18n.h"
 #include "xdg.h"
@@ -48,6 +49,7 @@ enum config_kind {
 	CONFIG_PIN,
 	CONFIG_ACCOUNT_NAME,		/* default_account */
 	CONFIG_SECONDS,			/* poll */
+	CONFIG_COMMAND,			/* run without a shell (argv.h) */
 };
 
 static const struct config_key {
@@ -59,7 +61,7 @@ static const struct config_key {
 } config_keys[] = {
 	{ "editor", CONFIG_GLOBAL, CONFIG_STRING,
 	  offsetof(struct config, editor), 0 },
-	{ "html_dumper", CONFIG_GLOBAL, CONFIG_STRING,
+	{ "html_dumper", CONFIG_GLOBAL, CONFIG_COMMAND,
 	  offsetof(struct config, html_dumper), 0 },
 	{ "sort", CONFIG_GLOBAL, CONFIG_STRING,
 	  offsetof(struct config, sort), 0 },
@@ -611,6 +613,26 @@ config_set_account_name(struct config_parse *p, char **dst,
 	return 0;
 }
 
+/* Set a command: it must split into words without a shell (argv.h). */
+static int
+config_set_command(char **dst, const char *key, const char *value,
+    char **errstr)
+{
+	char **argv, *why;
+
+	if (argv_split(value, &argv, &why) != ST_OK) {
+		/* TRANSLATORS: the key (html_dumper), its value, then why
+		 * it cannot be used. */
+		config_seterr(errstr, _("%s \"%s\" cannot be run: %s"), key,
+		    value, why);
+		free(why);
+		return -1;
+	}
+	argv_free(argv);
+	config_set_string(dst, value);
+	return 0;
+}
+
 /* Store a value in the field that the key describes. */
 static int
 config_set(struct config_parse *p, const struct config_key *k,
@@ -638,6 +660,8 @@ config_set(struct config_parse *p, const struct config_key *k,
 		return config_set_account_name(p, field, value, errstr);
 	case CONFIG_SECONDS:
 		return config_set_seconds(field, k->name, value, errstr);
+	case CONFIG_COMMAND:
+		return config_set_command(field, k->name, value, errstr);
 	}
 	fatalx("%s: bad kind %d", __func__, (int)k->kind);
 }

@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "mailbox.h"
+#include "mime.h"
 #include "xmalloc.h"
 
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
@@ -240,44 +241,11 @@ mailbox_decode_name(const char *raw)
 	return out;
 }
 
-/* Is this valid UTF-8 without encoded words, so nothing to decode? */
-static int
-mailbox_plain_utf8(const char *raw)
-{
-	char *out = NULL;
-	int same;
-
-	if (strstr(raw, "=?") != NULL || charconv("utf-8", "utf-8", raw,
-	    strlen(raw), &out) != MAIL_CHARCONV_NO_ERROR || out == NULL)
-		return 0;
-	same = strcmp(out, raw) == 0;	/* iconv put '?' for bad bytes */
-	free(out);
-	return same;
-}
-
-/*
- * A header value with RFC 2047 words decoded to UTF-8. Text with nothing
- * to decode is kept byte for byte (libetpan would fold its spaces); what
- * libetpan cannot tokenise, or decodes to nothing, is kept raw.
- */
+/* A header value with RFC 2047 words decoded to UTF-8 (mime.c). */
 char *
 mailbox_decode_header(const char *raw)
 {
-	char *dec = NULL, *out;
-	size_t idx = 0, len;
-
-	if (raw == NULL)
-		return xstrdup("");
-	len = strlen(raw);
-	if (mailbox_plain_utf8(raw) || mailmime_encoded_phrase_parse("utf-8",
-	    raw, len, &idx, "utf-8", &dec) != MAILIMF_NO_ERROR || dec == NULL)
-		return xstrdup(raw);
-	if (idx != len || (dec[0] == '\0' && raw[strspn(raw, " \t\r\n")]))
-		out = xstrdup(raw);
-	else
-		out = xstrdup(dec);
-	free(dec);
-	return out;
+	return mime_decode_header(raw);
 }
 
 /* ------------------------------------------------------- the gate, errors */
@@ -1106,20 +1074,6 @@ mailbox_envelopes_free(struct envelope *e, size_t n)
 
 /* --------------------------------------------------------------- messages */
 
-/* A copy with every CRLF made LF. */
-static char *
-mailbox_lf(const char *buf, size_t len)
-{
-	char *out = xmalloc(len + 1);
-	size_t i, k = 0;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] != '\r' || i + 1 == len || buf[i + 1] != '\n')
-			out[k++] = buf[i];
-	out[k] = '\0';
-	return out;
-}
-
 /* The first header field called name, as libetpan parsed it. */
 static const char *
 mailbox_field(const struct mailimf_fields *fields, const char *name)
@@ -1135,34 +1089,6 @@ mailbox_field(const struct mailimf_fields *fields, const char *name)
 			return f->fld_data.fld_optional_field->fld_value;
 	}
 	return NULL;
-}
-
-/* From, To, Cc, Date and Subject, decoded, as "Name: value\n" lines. */
-static char *
-mailbox_headers(const char *text, size_t len)
-{
-	static const char *const want[] = {
-		"From", "To", "Cc", "Date", "Subject"
-	};
-	struct mailimf_fields *fields = NULL;
-	char *out = xstrdup(""), *dec, *line;
-	const char *v;
-	size_t idx = 0, i;
-
-	if (mailimf_optional_fields_parse(text, len, &idx, &fields) !=
-	    MAILIMF_NO_ERROR || fields == NULL)
-		return out;
-	for (i = 0; i < nitems(want); i++) {
-		if ((v = mailbox_field(fields, want[i])) == NULL)
-			continue;
-		dec = mailbox_decode_header(v);
-		line = xasprintf("%s%s: %s\n", out, want[i], dec);
-		free(dec);
-		free(out);
-		out = line;
-	}
-	mailimf_fields_free(fields);
-	return out;
 }
 
 /* The first Authentication-Results header's raw value, or NULL. */
@@ -1183,186 +1109,18 @@ mailbox_auth_results(const char *text, size_t len)
 	return out;
 }
 
-/* Is this content type text/plain (plain) or text/anything (!plain)?
- * No Content-Type at all means text/plain (RFC 2045 5.2). */
-static int
-mailbox_is_text(const struct mailmime_content *ct, int plain)
-{
-	const struct mailmime_type *t;
-
-	if (ct == NULL || ct->ct_type == NULL)
-		return 1;
-	t = ct->ct_type;
-	if (t->tp_type != MAILMIME_TYPE_DISCRETE_TYPE ||
-	    t->tp_data.tp_discrete_type->dt_type !=
-	    MAILMIME_DISCRETE_TYPE_TEXT)
-		return 0;
-	return !plain || (ct->ct_subtype != NULL &&
-	    strcasecmp(ct->ct_subtype, "plain") == 0);
-}
-
-/* The first text part, depth first; attached messages are not entered. */
-static const struct mailmime *
-mailbox_find_text(const struct mailmime *m, int plain)
-{
-	const struct mailmime *r = NULL;
-	clist *parts;
-	clistiter *it;
-
-	switch (m->mm_type) {
-	case MAILMIME_SINGLE:
-		return mailbox_is_text(m->mm_content_type, plain) ? m : NULL;
-	case MAILMIME_MULTIPLE:
-		parts = m->mm_data.mm_multipart.mm_mp_list;
-		for (it = parts ? clist_begin(parts) : NULL; it && r == NULL;
-		    it = clist_next(it))
-			r = mailbox_find_text(clist_content(it), plain);
-		return r;
-	case MAILMIME_MESSAGE:
-		if (m->mm_parent != NULL ||
-		    m->mm_data.mm_message.mm_msg_mime == NULL)
-			return NULL;
-		return mailbox_find_text(m->mm_data.mm_message.mm_msg_mime,
-		    plain);
-	}
-	return NULL;
-}
-
-/* "type/subtype" in lower case, e.g. "text/plain". */
-static char *
-mailbox_type_name(const struct mailmime_content *ct)
-{
-	static const char *const discrete[] = {
-		"x-error", "text", "image", "audio", "video", "application"
-	};
-	static const char *const composite[] = {
-		"x-error", "message", "multipart"
-	};
-	const struct mailmime_type *t;
-	const char *major = NULL;
-	char *s, *p;
-	int i;
-
-	if (ct == NULL || ct->ct_type == NULL)
-		return xstrdup("text/plain");
-	t = ct->ct_type;
-	if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
-		i = t->tp_data.tp_discrete_type->dt_type;
-		major = i >= 0 && (size_t)i < nitems(discrete) ? discrete[i] :
-		    t->tp_data.tp_discrete_type->dt_extension;
-	} else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
-		i = t->tp_data.tp_composite_type->ct_type;
-		major = i >= 0 && (size_t)i < nitems(composite) ? composite[i] :
-		    t->tp_data.tp_composite_type->ct_token;
-	}
-	s = xasprintf("%s/%s", major ? major : "x-error",
-	    ct->ct_subtype ? ct->ct_subtype : "x-error");
-	for (p = s; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p += 'a' - 'A';
-	return s;
-}
-
-/* A charset name safe to hand to iconv: a plain token, no "//" suffix. */
-static int
-mailbox_charset_ok(const char *cs)
-{
-	size_t n = strspn(cs, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_.:+");
-
-	return n > 0 && n <= 40 && cs[n] == '\0';
-}
-
-/* Body bytes in a charset to UTF-8; when that fails, keep the bytes
- * and say so in the content type. */
-static void
-mailbox_convert(const char *buf, size_t len, const char *cs,
-    const char *type, struct message *m)
-{
-	char *out = NULL;
-
-	if (mailbox_charset_ok(cs) &&
-	    charconv("utf-8", cs, buf, len, &out) == MAIL_CHARCONV_NO_ERROR &&
-	    out != NULL) {
-		m->body = mailbox_lf(out, strlen(out));
-		m->content_type = xstrdup(type);
-		free(out);
-		return;
-	}
-	m->body = mailbox_lf(buf, len);
-	/* TRANSLATORS: first %s: "text/plain"; second: the charset name. */
-	m->content_type = xasprintf(_("%s (charset \"%s\" unknown: not "
-	    "converted)"), type, cs);
-}
-
-/* A text part: transfer encoding undone, charset made UTF-8. */
-static void
-mailbox_part_text(const struct mailmime *part, struct message *m)
-{
-	const struct mailmime_data *d = part->mm_data.mm_single;
-	const char *cs = "us-ascii";
-	char *type = mailbox_type_name(part->mm_content_type), *dec = NULL;
-	size_t declen = 0, idx = 0;
-	int enc;
-
-	if (part->mm_content_type != NULL)
-		cs = mailmime_content_charset_get(part->mm_content_type);
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT) {
-		m->body = xstrdup("");
-		m->content_type = type;
-		return;
-	}
-	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
-	    d->dt_data.dt_text.dt_length, &idx, enc, &dec, &declen) ==
-	    MAILIMF_NO_ERROR && dec != NULL) {
-		mailbox_convert(dec, declen, cs, type, m);
-		mailmime_decoded_part_free(dec);
-	} else
-		mailbox_convert(d->dt_data.dt_text.dt_data,
-		    d->dt_data.dt_text.dt_length, cs, type, m);
-	free(type);
-}
-
-/* The message's text: its first text/plain part, else its first text
- * part of any subtype; with none, an empty body and the message's type. */
-static void
-mailbox_body(const struct mailmime *mime, struct message *m)
-{
-	const struct mailmime *part, *top = mime;
-
-	if ((part = mailbox_find_text(mime, 1)) == NULL)
-		part = mailbox_find_text(mime, 0);
-	if (part != NULL) {
-		mailbox_part_text(part, m);
-		return;
-	}
-	if (mime->mm_type == MAILMIME_MESSAGE &&
-	    mime->mm_data.mm_message.mm_msg_mime != NULL)
-		top = mime->mm_data.mm_message.mm_msg_mime;
-	m->body = xstrdup("");
-	m->content_type = mailbox_type_name(top->mm_content_type);
-}
-
 /* Headers, text and its type of a whole message (RFC 5322 + MIME). */
 static void
-mailbox_parse_message(const char *text, size_t len, struct message *m)
+mailbox_parse_message(const char *text, size_t len,
+    const struct mime_options *opt, struct message *m)
 {
-	struct mailmime *mime = NULL;
-	size_t idx = 0;
-
 	memset(m, 0, sizeof(*m));
-	m->headers = mailbox_headers(text, len);
+	m->doc = mime_parse(text, len, opt);
+	m->headers = mime_doc_headers(m->doc);
+	m->body = mime_doc_body(m->doc);
+	m->content_type = xstrdup(m->doc->type ? m->doc->type : "text/plain");
 	m->transit = mailbox_transit(text, len, 0);
 	m->auth_results = mailbox_auth_results(text, len);
-	if (mailmime_parse(text, len, &idx, &mime) != MAILIMF_NO_ERROR ||
-	    mime == NULL) {
-		m->body = mailbox_lf(text, len);
-		m->content_type = xstrdup("text/plain");
-		return;
-	}
-	mailbox_body(mime, m);
-	mailmime_free(mime);
 }
 
 /* The BODY[] of message seq in a FETCH reply, or NULL. */
@@ -1420,8 +1178,8 @@ mailbox_fetch_body(struct session *s, struct mailbox_cmd *c, uint32_t seq,
 
 /* Message seq of the open folder: headers and text body, as UTF-8. */
 enum status
-mailbox_message(struct session *s, uint32_t seq, struct message *msg,
-    char **errstr)
+mailbox_message(struct session *s, uint32_t seq,
+    const struct mime_options *opt, struct message *msg, char **errstr)
 {
 	const struct mailimap_msg_att_body_section *b;
 	struct mailbox_cmd c;
@@ -1437,7 +1195,7 @@ mailbox_message(struct session *s, uint32_t seq, struct message *msg,
 	}
 	if ((st = mailbox_fetch_body(s, &c, seq, errstr)) == ST_OK) {
 		b = mailbox_body_of(c.fetched, seq);
-		mailbox_parse_message(b->sec_body_part, b->sec_length, msg);
+		mailbox_parse_message(b->sec_body_part, b->sec_length, opt, msg);
 	}
 	mailbox_cmd_clear(&c);
 	return st;
@@ -1454,6 +1212,7 @@ mailbox_message_clear(struct message *m)
 	free(m->content_type);
 	transit_free(m->transit);
 	free(m->auth_results);
+	mime_doc_free(m->doc);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1477,7 +1236,9 @@ mailbox_message_raw(struct session *s, uint32_t seq, struct message *msg,
 	}
 	if ((st = mailbox_fetch_body(s, &c, seq, errstr)) == ST_OK) {
 		b = mailbox_body_of(c.fetched, seq);
-		mailbox_parse_message(b->sec_body_part, b->sec_length, msg);
+		/* The built-in HTML converter: the text is only quoted. */
+		mailbox_parse_message(b->sec_body_part, b->sec_length, NULL,
+		    msg);
 		*raw = xmalloc(b->sec_length + 1);
 		memcpy(*raw, b->sec_body_part, b->sec_length);
 		(*raw)[b->sec_length] = '\0';

@@ -19,10 +19,12 @@
  * out and makes the mark unknown unless a hop was in the clear); a
  * message carries its whole transit record.
  *
- * Bodies and headers have "\n" line ends (CRLF made LF). A body whose
- * charset cannot be converted is kept as its bytes, and content_type says
- * so. mailbox_decode_header() and mailbox_decode_name() never fail: what
- * they cannot decode comes back as a copy of the input. */
+ * A message is parsed by mime_parse() (mime.h) into msg->doc, with the
+ * options given (the HTML dumper; NULL: none); headers, body and
+ * content_type are the top level's, with "\n" line ends.
+ * mailbox_decode_header() (mime_decode_header()) and mailbox_decode_name()
+ * never fail: what they cannot decode comes back as UTF-8 (U+FFFD for bad
+ * bytes) or, for a folder name, a copy of the input. */
 #ifndef STARLING_MAILBOX_H
 #define STARLING_MAILBOX_H
 
@@ -30,6 +32,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "mime.h"
 #include "session.h"
 #include "transit.h"
 
@@ -73,8 +76,9 @@ struct folder_state {
 
 struct message {
 	char		*headers;	/* From, To, Cc, Date, Subject: one per line */
-	char		*body;		/* the first text part, UTF-8 */
-	char		*content_type;	/* of that part, e.g. "text/plain" */
+	char		*body;		/* the text shown at the top level, UTF-8 */
+	char		*content_type;	/* of its first part, e.g. "text/plain" */
+	struct mime_doc	*doc;		/* everything to show (mime.h) */
 	struct transit	*transit;	/* hops and results (transit.h) */
 	char		*auth_results;	/* the first Authentication-Results,
 					 * raw (folded), or NULL */
@@ -91,7 +95,7 @@ enum status	mailbox_envelopes(struct session *, uint32_t, uint32_t,
 		    struct envelope **, size_t *, char **);
 void		mailbox_envelopes_free(struct envelope *, size_t);
 enum status	mailbox_message(struct session *, uint32_t,
-		    struct message *, char **);
+		    const struct mime_options *, struct message *, char **);
 void		mailbox_message_clear(struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 enum status	mailbox_append(struct session *, const char *, const char *,

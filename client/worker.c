@@ -89,6 +89,7 @@ struct worker {
 	int			 req_pipe[2];	/* a request wakes IDLE */
 	unsigned		 poll;
 	int			 use_idle;
+	char			*html_dumper;	/* under lock; NULL: none */
 };
 
 static int worker_was_cancelled(struct worker *);
@@ -559,10 +560,16 @@ static void
 worker_do_message(struct worker *w, uint32_t seq)
 {
 	struct event *ev = event_new(EV_MESSAGE, SERVICE_IMAP);
+	struct mime_options opt;
 	enum status st;
-	char *err = NULL;
+	char *err = NULL, *dumper;
 
-	st = mailbox_message(w->imap, seq, &ev->msg, &err);
+	pthread_mutex_lock(&w->lock);
+	dumper = w->html_dumper ? xstrdup(w->html_dumper) : NULL;
+	pthread_mutex_unlock(&w->lock);
+	opt.html_dumper = dumper;
+	st = mailbox_message(w->imap, seq, &opt, &ev->msg, &err);
+	free(dumper);
 	if (st != ST_OK) {
 		event_free(ev);
 		worker_imap_failed(w, st, err);
@@ -1185,6 +1192,16 @@ worker_new(const struct account *acct, int index, int wake_fd)
 	return w;
 }
 
+/* The HTML dumper for the messages read from now on (NULL: none). */
+void
+worker_set_html_dumper(struct worker *w, const char *cmd)
+{
+	pthread_mutex_lock(&w->lock);
+	free(w->html_dumper);
+	w->html_dumper = cmd ? xstrdup(cmd) : NULL;
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* A new request. */
 static struct request *
 worker_request_new(enum req_type type, const char *folder, uint32_t a,
@@ -1370,6 +1387,7 @@ worker_free(struct worker *w)
 	for (svc = 0; svc < SERVICE_COUNT; svc++)
 		free(w->accepted[svc]);
 	free(w->selected);
+	free(w->html_dumper);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w);

@@ -116,6 +116,7 @@ void		 worker_allow_plaintext(struct worker *);
 void		 worker_accept_cert(struct worker *, enum service,
 		     const char *);
 void		 worker_cancel(struct worker *);
+void		 worker_set_html_dumper(struct worker *, const char *);
 int		 worker_busy(struct worker *);
 struct event	*worker_next_event(struct worker *);
 void		 event_free(struct event *);

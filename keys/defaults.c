@@ -43,6 +43,8 @@ const char keys_default_bindings[] =
 	"\n"
 	"bind pager - page-up\n"
 	"bind pager <Space> page-down\n"
+	"bind pager v attachments\n"
+	"bind pager s save-attachment\n"
 	"\n"
 	"bind certificate p pin\n"
 	"bind certificate a accept\n"

@@ -84,6 +84,10 @@ static const struct {
 	    N_("sort by arrival, date, sender, subject or size") },
 	[OP_SORT_REVERSE] = { "sort-reverse", N_("reverse the order") },
 	[OP_THREADS] = { "toggle-threads", N_("show threads, or stop") },
+	[OP_ATTACHMENTS] = { "attachments",
+	    N_("list the message's attachments") },
+	[OP_SAVE_ATTACHMENT] = { "save-attachment",
+	    N_("save an attachment into a folder") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {

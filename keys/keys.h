@@ -81,6 +81,8 @@ enum op {
 	OP_SORT,		/* choose an order */
 	OP_SORT_REVERSE,
 	OP_THREADS,		/* threads on/off */
+	OP_ATTACHMENTS,		/* the message's attachment list */
+	OP_SAVE_ATTACHMENT,	/* save an attachment into a folder */
 	OP_COUNT
 };
 

@@ -23,6 +23,7 @@ if ! locale -a 2>/dev/null | grep -qix 'ja_JP\.utf-\{0,1\}8'; then
 		echo 'ja_JP.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
 	$SUDO locale-gen >/dev/null
 fi
+$SUDO apt-get install -y -qq libxml2-dev libseccomp-dev w3m >/dev/null
 # Servers are started by the tests themselves, on loopback high ports.
 # Do not leave the system-wide ones running after installation.
 $SUDO sh -c 'postfix stop 2>/dev/null; doveadm stop 2>/dev/null; true'

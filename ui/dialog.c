@@ -1,6 +1,7 @@
 /* dialog.c: the modal dialogs: the password prompt (no echo), the
- * typed confirmation (the plaintext override, pinning a key) and a line
- * of input (a file to attach). */
+ * typed confirmation (the plaintext override, pinning a key), and a line
+ * of input with a default (a file to attach, the folder to save an
+ * attachment in). */
 #include "build-config.h"
 
 #include <stdlib.h>
@@ -22,8 +23,11 @@ struct dialog {
 	size_t		 len;
 	int		 secret;	/* password: no echo, wiped */
 	void		(*done)(struct app *, void *);
-	void		(*input_done)(struct app *, void *, const char *);
 	void		*arg;
+	/* Input: what the line is for, and what gets it. */
+	const char	*label;
+	void		(*input_done)(struct app *, void *, const char *);
+	void		(*arg_free)(void *);
 };
 
 /* Append the UTF-8 form of a typed character. */
@@ -99,7 +103,8 @@ static void
 dialog_draw(struct screen *s, int top, int rows)
 {
 	struct dialog *d = s->data;
-	const char *label = d->secret ? _("Password: ") : _("Type here: ");
+	const char *label = d->label ? d->label : d->secret ?
+	    _("Password: ") : _("Type here: ");
 	int y = dialog_wrap(d->text, top + 1, rows - 3) + 1, x;
 
 	x = 1 + term_put(y, 1, term_cols() - 2, AT_BOLD, label);
@@ -148,7 +153,7 @@ dialog_confirm_enter(struct screen *s)
 	done(a, arg);
 }
 
-/* Enter in the input dialog: hand over what was typed. */
+/* Enter in an input line: hand over what was typed. */
 static void
 dialog_input_enter(struct screen *s)
 {
@@ -156,11 +161,12 @@ dialog_input_enter(struct screen *s)
 	void (*done)(struct app *, void *, const char *) = d->input_done;
 	void *arg = d->arg;
 	struct app *a = s->app;
-	char *typed = xstrdup(d->input);
+	char *text = xstrdup(d->input);
 
+	d->arg = NULL;		/* now done's to free */
 	dialog_close(s);
-	done(a, arg, typed);
-	free(typed);
+	done(a, arg, text);
+	free(text);
 }
 
 /* Every key goes to the dialog. */
@@ -175,7 +181,9 @@ dialog_key(struct screen *s, int key)
 		app_message(s->app, 0, "%s", _("cancelled"));
 		dialog_close(s);
 	} else if (key == K_ENTER) {
-		if (d->secret)
+		if (d->input_done != NULL)
+			dialog_input_enter(s);
+		else if (d->secret)
 			dialog_password_enter(s);
 		else if (d->input_done != NULL)
 			dialog_input_enter(s);
@@ -183,6 +191,10 @@ dialog_key(struct screen *s, int key)
 			dialog_confirm_enter(s);
 	} else if (key == K_BACKSPACE)
 		input_backspace(d);
+	else if (key == 21) {				/* C-u */
+		xwipe(d->input, sizeof(d->input));
+		d->len = 0;
+	}
 	else if (key != K_RESIZE)
 		input_add(d, key);
 	return 1;
@@ -213,6 +225,8 @@ dialog_free(struct screen *s)
 	struct dialog *d = s->data;
 
 	xwipe(d->input, sizeof(d->input));
+	if (d->arg_free != NULL)
+		d->arg_free(d->arg);
 	free(d->text);
 	free(d->expected);
 	free(d);
@@ -256,16 +270,26 @@ dlg_confirm_new(struct app *a, const char *text, const char *expected,
 	return screen_new(&dialog_ops, a, d);
 }
 
-/* A line of input: done(a, arg, text) runs with what was typed. */
+/* A line of input starting as initial; done(a, arg, text) on Enter (it
+ * then owns arg); arg_free(arg) when cancelled. */
 struct screen *
-dlg_input_new(struct app *a, const char *text,
-    void (*done)(struct app *, void *, const char *), void *arg)
+dlg_input_new(struct app *a, const char *text, const char *label,
+    const char *initial, void (*done)(struct app *, void *, const char *),
+    void *arg, void (*arg_free)(void *))
 {
 	struct dialog *d = xcalloc(1, sizeof(*d));
+	size_t n = strlen(initial);
 
+	while (n >= INPUT_MAX || (n > 0 &&
+	    ((unsigned char)initial[n] & 0xc0) == 0x80))
+		n--;
+	memcpy(d->input, initial, n);
+	d->len = n;
 	d->account = a->account;
 	d->text = xstrdup(text);
+	d->label = label;
 	d->input_done = done;
 	d->arg = arg;
+	d->arg_free = arg_free;
 	return screen_new(&dialog_ops, a, d);
 }

@@ -295,7 +295,8 @@ cp_attach(struct screen *s)
 		return;
 	}
 	app_push(s->app, dlg_input_new(s->app, _("The file to attach (a "
-	    "path; ~/ is your home directory):"), cp_attach_done, cp));
+	    "path; ~/ is your home directory):"), _("File: "), "",
+	    cp_attach_done, cp, NULL));
 }
 
 /* ------------------------------------------------------------- events */

@@ -1,4 +1,7 @@
-/* scr_pager.c: one message: its headers, a blank line, the text body.
+/* scr_pager.c: one message: its headers, a blank line, then the MIME
+ * document (mime.h): the chosen text parts, our notes (dim), forwarded
+ * messages marked and indented with their own headers, and the list of
+ * attachments (v lists them to choose one, s saves).
  *
  * The message is laid out into screen lines once per terminal width:
  * sanitised (nothing from a message reaches the terminal as control
@@ -19,12 +22,14 @@
 #include "transit_view.h"
 #include "xmalloc.h"
 
-#define PG_TAB	8
+#define PG_TAB		8
+#define PG_MAX_INDENT	8	/* levels of nesting shown as "| " */
 
 struct pg_line {
 	char		*text;		/* sanitised */
 	size_t		 bold;		/* leading bytes drawn bold */
 	enum attr	 attr;		/* for the rest */
+	int		 indent;	/* "| " drawn this many times first */
 };
 
 struct pager {
@@ -41,6 +46,7 @@ struct pager {
 	size_t		 nlines;
 	size_t		 cap;
 	int		 width;		/* the lines are wrapped at; 0: none */
+	int		 indent;	/* of the lines being added */
 	int		 top;
 	int		 rows;		/* content rows at the last draw */
 };
@@ -82,6 +88,7 @@ pg_add(struct pager *pg, char *text, size_t bold, enum attr at)
 	pg->lines[pg->nlines].text = text;
 	pg->lines[pg->nlines].bold = bold;
 	pg->lines[pg->nlines].attr = at;
+	pg->lines[pg->nlines].indent = pg->indent;
 	pg->nlines++;
 }
 
@@ -117,6 +124,9 @@ pg_wrap(struct pager *pg, const char *s, size_t bold, enum attr at,
 {
 	size_t n;
 
+	width -= 2 * pg->indent;
+	if (width < 2)
+		width = 2;
 	do {
 		n = pg_break(s, width);
 		pg_add(pg, xstrndup(s, n), bold < n ? bold : n, at);
@@ -190,26 +200,94 @@ pg_add_text(struct pager *pg, const char *text, int headers, enum attr at)
 	}
 }
 
-/* A note on the type when the text is not plain text, or NULL. */
-static char *
-pg_type_note(const char *ct)
+/* One block of the document: headers with bold names, notes dim, the
+ * start of a forwarded message as a rule; a blank line where the kind
+ * of block changes. */
+static void
+pg_add_block(struct pager *pg, const struct mime_block *b,
+    enum mime_kind prev)
 {
-	size_t n;
-	char *type, *note;
+	char *rule;
 
-	if (ct == NULL)
-		return NULL;
-	/* mailbox.c appends a sentence when it could not convert. */
-	if (strstr(ct, " (") != NULL)
-		return xasprintf("[%s]", ct);
-	n = strcspn(ct, "; \t");
-	if (n == 10 && strncasecmp(ct, "text/plain", 10) == 0)
-		return NULL;
-	type = xstrndup(ct, n);
-	/* TRANSLATORS: %s is a MIME type such as "text/html". */
-	note = xasprintf(_("[%s shown as text]"), type);
-	free(type);
-	return note;
+	pg->indent = b->depth < PG_MAX_INDENT ? b->depth : PG_MAX_INDENT;
+	if ((b->kind == MIME_TEXT && prev != MIME_NOTE) ||
+	    b->kind == MIME_MARK || (b->kind == MIME_NOTE &&
+	    prev == MIME_TEXT)) {
+		pg->indent = b->kind == MIME_MARK ? pg->indent - 1 : pg->indent;
+		pg_add(pg, xstrdup(""), 0, AT_NORMAL);
+		pg->indent = b->depth < PG_MAX_INDENT ? b->depth :
+		    PG_MAX_INDENT;
+	}
+	switch (b->kind) {
+	case MIME_HEADER:
+		pg_add_text(pg, b->text, 1, AT_NORMAL);
+		break;
+	case MIME_TEXT:
+		pg_add_text(pg, b->text, 0, AT_NORMAL);
+		break;
+	case MIME_NOTE:
+		pg_add_text(pg, b->text, 0, AT_DIM);
+		break;
+	case MIME_MARK:
+		rule = xasprintf("--- %s ---", b->text);
+		pg_add_text(pg, rule, 0, AT_BOLD);
+		free(rule);
+		break;
+	}
+}
+
+/* The list of attachments at the end, with the keys that use it. */
+static void
+pg_add_attachments(struct pager *pg, const struct mime_doc *d)
+{
+	char *line, *size;
+	size_t i;
+
+	pg->indent = 0;
+	pg_add(pg, xstrdup(""), 0, AT_NORMAL);
+	/* TRANSLATORS: the heading of the attachment list in the pager;
+	 * v and s are the default keys. */
+	line = xasprintf(ngettext("Attachments (%zu; v: list, s: save):",
+	    "Attachments (%zu; v: list, s: save):", d->natts), d->natts);
+	pg_add_text(pg, line, 0, AT_BOLD);
+	free(line);
+	for (i = 0; i < d->natts; i++) {
+		size = attach_size(d->atts[i].size);
+		line = xasprintf("%3zu %s  [%s, %s]", i + 1,
+		    d->atts[i].name[0] ? d->atts[i].name : _("(no name)"),
+		    d->atts[i].type, size);
+		pg_add_text(pg, line, 0, AT_NORMAL);
+		free(line);
+		free(size);
+	}
+}
+
+/* The document after the message's own headers. */
+static void
+pg_add_doc(struct pager *pg, const struct mime_doc *d)
+{
+	enum mime_kind prev = MIME_NOTE;	/* no blank line first */
+	int text = 0;
+	char *note;
+	size_t i;
+
+	for (i = 0; i < d->nblocks; i++) {
+		if (d->blocks[i].kind == MIME_HEADER && d->blocks[i].depth == 0)
+			continue;	/* in msg.headers, shown above */
+		pg_add_block(pg, &d->blocks[i], prev);
+		prev = d->blocks[i].kind;
+		text |= prev == MIME_TEXT;
+	}
+	pg->indent = 0;
+	if (!text) {
+		/* TRANSLATORS: %s is a MIME type such as "image/png". */
+		note = xasprintf(_("[no text to show: %s]"), d->type ?
+		    d->type : "text/plain");
+		pg_add_text(pg, note, 0, AT_DIM);
+		free(note);
+	}
+	if (d->natts > 0)
+		pg_add_attachments(pg, d);
 }
 
 /* A transit line (transit_view.c), wrapped like the rest. */
@@ -223,28 +301,16 @@ pg_add_transit(void *arg, const char *text, enum attr at)
 static void
 pg_layout(struct pager *pg, int width)
 {
-	const char *ct = pg->msg.content_type;
-	char *note;
-
 	pg_lines_clear(pg);
 	pg->width = width > 2 ? width : 2;
+	pg->indent = 0;
 	pg_add_text(pg, pg->msg.headers, 1, AT_NORMAL);
 	transit_view_lines(pg->transit, pg_add_transit, pg);
 	pg_add(pg, xstrdup(""), 0, AT_NORMAL);
-	if (pg->msg.body[0] == '\0') {
-		/* TRANSLATORS: %s is a MIME type such as "image/png". */
-		note = xasprintf(_("[no text to show: %s]"), ct ? ct :
-		    "text/plain");
-		pg_add_text(pg, note, 0, AT_DIM);
-		free(note);
-		return;
-	}
-	if ((note = pg_type_note(ct)) != NULL) {
-		pg_add_text(pg, note, 0, AT_DIM);
-		pg_add(pg, xstrdup(""), 0, AT_NORMAL);
-		free(note);
-	}
-	pg_add_text(pg, pg->msg.body, 0, AT_NORMAL);
+	if (pg->msg.doc != NULL)
+		pg_add_doc(pg, pg->msg.doc);
+	else
+		pg_add_text(pg, pg->msg.body, 0, AT_NORMAL);
 }
 
 /* The largest useful first line. */
@@ -259,11 +325,13 @@ static void
 pg_draw_line(const struct pg_line *l, int y)
 {
 	char *name;
-	int x = 0;
+	int x = 0, i;
 
+	for (i = 0; i < l->indent; i++)
+		x += term_put(y, x, term_cols() - x, AT_DIM, "| ");
 	if (l->bold > 0) {
 		name = xstrndup(l->text, l->bold);
-		x = term_put(y, 0, term_cols(), AT_BOLD, name);
+		x += term_put(y, x, term_cols() - x, AT_BOLD, name);
 		free(name);
 	}
 	term_put(y, x, term_cols() - x, l->attr, l->text + l->bold);
@@ -292,6 +360,25 @@ pg_draw(struct screen *s, int top, int rows)
 		pg_draw_line(&pg->lines[pg->top + y], top + y);
 }
 
+/* v: the attachment list; s: save (the only one at once, else choose
+ * from the list). */
+static void
+pg_attachments(struct screen *s, enum op op)
+{
+	struct pager *pg = s->data;
+	const struct mime_doc *d = pg->msg.doc;
+
+	if (!pg->loaded || d == NULL || d->natts == 0) {
+		app_message(s->app, 0, "%s", _("this message has no "
+		    "attachments"));
+		return;
+	}
+	if (op == OP_SAVE_ATTACHMENT && d->natts == 1)
+		attach_save_ask(s->app, &d->atts[0]);
+	else
+		app_push(s->app, scr_attach_new(s->app, d, 0));
+}
+
 /* Scroll for a navigation operation. */
 static int
 pg_op(struct screen *s, enum op op)
@@ -310,6 +397,10 @@ pg_op(struct screen *s, enum op op)
 	case OP_REPLY_ALL:
 	case OP_FORWARD:
 		compose_reply(s->app, pg->account, pg->raw, pg->seq, op);
+		break;
+	case OP_ATTACHMENTS:
+	case OP_SAVE_ATTACHMENT:
+		pg_attachments(s, op);
 		return 1;
 	default: return 0;
 	}
@@ -351,6 +442,7 @@ pg_take(struct pager *pg, const struct event *ev)
 	    NULL;
 	pg->msg.auth_results = m->auth_results ? xstrdup(m->auth_results) :
 	    NULL;
+	pg->msg.doc = m->doc ? mime_doc_copy(m->doc) : NULL;
 	pg->subject = pg_subject(pg->msg.headers);
 	pg->transit = transit_view_new(m->transit);
 	pg->loaded = 1;
@@ -426,6 +518,7 @@ pg_free(struct screen *s)
 	free(pg->msg.content_type);
 	transit_view_free(pg->transit);
 	free(pg->msg.auth_results);
+	mime_doc_free(pg->msg.doc);
 	free(pg->subject);
 	free(pg->raw);
 	free(pg);

@@ -90,8 +90,13 @@ int		 scr_pager_auth_results(struct screen *, const char **);
 struct screen	*dlg_password_new(struct app *, int, const char *);
 struct screen	*dlg_confirm_new(struct app *, const char *, const char *,
 		     void (*)(struct app *, void *), void *);
-struct screen	*dlg_input_new(struct app *, const char *,
-		     void (*)(struct app *, void *, const char *), void *);
+struct screen	*dlg_input_new(struct app *, const char *, const char *,
+		     const char *, void (*)(struct app *, void *,
+		     const char *), void *, void (*)(void *));
+struct screen	*scr_attach_new(struct app *, const struct mime_doc *, int);
+char		*attach_size(size_t);
+void		 attach_save_ask(struct app *,
+		     const struct mime_attachment *);
 
 /* Writing mail (scr_compose.c): a new message, or a reply (OP_REPLY,
  * OP_REPLY_ALL) or forward (OP_FORWARD) of message seq of a folder. */

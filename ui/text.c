@@ -63,9 +63,19 @@ skip_escape(const unsigned char *s)
 	return s[1] ? 2 : 1;
 }
 
+/* BiDi embeddings, overrides and isolates: they reorder what follows
+ * (an "exe.pdf" that is really "fdp.exe"). */
+static int
+text_bidi(unsigned cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
+	    cp <= 0x2069);
+}
+
 /*
  * A copy safe to draw: escape sequences removed, tabs as spaces, other
- * control characters (C0, DEL, C1) and invalid UTF-8 as '?'.
+ * control characters (C0, DEL, C1), BiDi overrides and invalid UTF-8
+ * as '?'.
  */
 char *
 text_sanitize(const char *in)
@@ -87,7 +97,8 @@ text_sanitize(const char *in)
 		}
 		n = utf8_decode(s, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f ||
-		    (cp >= 0x80 && cp < 0xa0) || (text_ascii && cp >= 0x80)) {
+		    (cp >= 0x80 && cp < 0xa0) || text_bidi(cp) ||
+		    (text_ascii && cp >= 0x80)) {
 			*o++ = '?';
 			s += n ? n : 1;
 			continue;

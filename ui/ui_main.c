@@ -99,6 +99,7 @@ ui_workers(struct app *a)
 		worker_watch_set(a->workers[i], a->cfg->poll, a->cfg->idle);
 		if (a->allow_plain_cli)
 			worker_allow_plaintext(a->workers[i]);
+		worker_set_html_dumper(a->workers[i], a->cfg->html_dumper);
 	}
 }
 

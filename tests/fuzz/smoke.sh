@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys transit authres guide envelope outbox draft thread"
+names="url config transcript sanitize keys transit authres guide envelope outbox draft thread mime charset"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -22,7 +22,7 @@ for f in $names; do
 	runs=20000
 	case $f in
 	url) extra="$src/client/url.c" ;;
-	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c -linih" ;;
+	config) extra="$src/client/config.c $src/client/url.c $src/client/xdg.c $src/client/argv.c $src/client/strbuf.c -linih" ;;
 	transcript) extra="$src/client/transcript.c" ;;
 	sanitize) extra="$src/ui/text.c" ;;
 	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
@@ -34,6 +34,7 @@ for f in $names; do
 	envelope) extra="$src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	thread) extra="$src/client/thread.c" ;;
+	mime|charset) extra="$src/client/mime.c $src/client/charset.c $src/client/html.c $src/client/argv.c $src/client/strbuf.c $src/ui/text.c $(pkg-config --cflags --libs libetpan libxml-2.0 libseccomp)" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

@@ -365,6 +365,9 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = $H/dovecot/auth-postfix
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions =
+# room for the 20 MB attachment of tests/ui/t-mime.sh (base64: 27 MB)
+message_size_limit = 67108864
+virtual_mailbox_limit = 67108864
 EOF
     {
         cat <<'EOF'

@@ -34,6 +34,9 @@ struct opts {
 	char	       **argv;
 };
 
+/* The [starling] settings that message parsing uses. */
+static struct mime_options mime_opts;
+
 /* Print a string so that every byte can be compared exactly. */
 static void
 put_escaped(const char *s)
@@ -225,8 +228,8 @@ cmd_message(struct session *s, char **argv, char **errstr)
 
 	if ((st = open_folder(s, argv[0], &fs, errstr)) != ST_OK)
 		return st;
-	st = mailbox_message(s, (uint32_t)strtoul(argv[1], NULL, 10), &m,
-	    errstr);
+	st = mailbox_message(s, (uint32_t)strtoul(argv[1], NULL, 10),
+	    &mime_opts, &m, errstr);
 	if (st != ST_OK)
 		return st;
 	fputs("type\t", stdout);
@@ -346,6 +349,7 @@ run_online(const struct command *c, const struct opts *o)
 
 	if ((st = load(o, &cfg, &a, &err)) == ST_OK &&
 	    (st = login(a, &s, &err)) == ST_OK) {
+		mime_opts.html_dumper = cfg->html_dumper;
 		st = c->run(s, o->argv, &err);
 		if (!wire_failed(s->wire))
 			s->ops->logout(s);

@@ -292,12 +292,12 @@ mb message Entwürfe 6
 same "message 6: ESC sequences kept in the Subject header line" \
     "$(row $'header\tSubject' | field 2)" "Subject: $(esc "$ESC_SUBJECT")"
 mb message Entwürfe 7
-same "message 7: unknown body charset: bytes kept, type says so" \
+same "message 7: unknown body charset: read as UTF-8, else windows-1252" \
     "$RC $(row type | field 2) $(row body | field 2)" \
-    "0 text/plain (charset \"x-no-such-charset\" unknown: not converted) caf"$'\xe9'" bytes kept\\n"
+    "0 text/plain café bytes kept\\n"
 mb message Entwürfe 8
-same "message 8: no text/plain: the first text/* part" \
-    "$(row type | field 2) $(row body | field 2)" 'text/html <b>only html</b>\n'
+same "message 8: no text/plain: the HTML part, as text" \
+    "$(row type | field 2) $(row body | field 2)" 'text/html only html\n'
 mb message Entwürfe 9
 same "message 9: no text part: empty body, the message's type" \
     "$RC $(row type | field 2) [$(row body | field 2)]" "0 application/pdf []"

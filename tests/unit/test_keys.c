@@ -843,9 +843,13 @@ test_help_order(void **state)
 	assert_int_equal(h[0].ctx, KC_PAGER);
 	assert_string_equal(h[1].key, "<Space>");
 	assert_int_equal(h[1].ctx, KC_PAGER);
+	assert_string_equal(h[2].key, "v");
+	assert_string_equal(h[2].op, "attachments");
+	assert_string_equal(h[3].key, "s");
+	assert_string_equal(h[3].op, "save-attachment");
 	for (ours = 0; ours < n && h[ours].ctx == KC_PAGER; ours++)
 		continue;
-	assert_int_equal(ours, 5);	/* - <Space> r g f */
+	assert_int_equal(ours, 7);	/* - <Space> r g f v s */
 	for (i = ours; i < n; i++) {
 		assert_int_equal(h[i].ctx, KC_GLOBAL);
 		assert_int_equal(keys_op_from_name(h[i].op, &op), 0);

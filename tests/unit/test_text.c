@@ -54,6 +54,17 @@ test_sanitize_controls(void **state)
 }
 
 static void
+test_sanitize_bidi(void **state)
+{
+	/* RLO, LRE, PDF, RLI and PDI: they would reorder what follows. */
+	expect_clean("a\xe2\x80\xaegnp.exe", "a?gnp.exe");
+	expect_clean("\xe2\x80\xaax\xe2\x80\xac", "?x?");
+	expect_clean("\xe2\x81\xa7y\xe2\x81\xa9", "?y?");
+	/* Hebrew and the marks LRM/RLM stay. */
+	expect_clean("\xd7\xa9\xd7\x9c\xe2\x80\x8f", "\xd7\xa9\xd7\x9c\xe2\x80\x8f");
+}
+
+static void
 test_sanitize_utf8_kept(void **state)
 {
 	expect_clean("件名: テスト", "件名: テスト");
@@ -129,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_csi_removed),
 		cmocka_unit_test(test_sanitize_osc_removed),
 		cmocka_unit_test(test_sanitize_controls),
+		cmocka_unit_test(test_sanitize_bidi),
 		cmocka_unit_test(test_sanitize_utf8_kept),
 		cmocka_unit_test(test_width_japanese),
 		cmocka_unit_test(test_fit_never_splits),
