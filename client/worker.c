@@ -25,16 +25,17 @@ enum req_type {
 	REQ_SELECT,
 	REQ_ENVELOPES,
 	REQ_MESSAGE,
-	REQ_RAW,		/* writing mail: see worker_do_mail() */
-	REQ_ROUTE,
-	REQ_SEND,
-	REQ_FLUSH,
-	REQ_POSTPONE,
 	REQ_FLAGS,		/* uids; a: flags, b: add */
 	REQ_FIND_DELETED,
 	REQ_EXPUNGE,		/* uids */
 	REQ_TRANSFER,		/* uids to folder; b: move */
 	REQ_VIEW,		/* spec; a: serial */
+	REQ_RAW,		/* writing mail: see worker_do_mail() */
+	/* SMTP work, no IMAP needed: keep these last (worker_do()). */
+	REQ_ROUTE,
+	REQ_SEND,
+	REQ_FLUSH,
+	REQ_POSTPONE,
 };
 
 /* IDLE is renewed after this long (servers may end it at 30 minutes). */

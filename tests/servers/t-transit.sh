@@ -80,8 +80,8 @@ wait_re 'Message 1$' 5
 ui_point $? "the index lists the three messages" \
     "expected the title 'work: INBOX (3 messages)' and rows '$TLS_SUBJ', '$PLAIN_SUBJ', 'Message 1'"
 
-# mark TEXT: the transit column (after " NDr ") of the row showing TEXT.
-mark() { local r; r=$(grep -F -m1 -- "$1" <<<"$PANE"); printf '%s' "${r:5:1}"; }
+# mark TEXT: the transit column (after " NFDr ") of the row showing TEXT.
+mark() { local r; r=$(grep -F -m1 -- "$1" <<<"$PANE"); printf '%s' "${r:6:1}"; }
 m_tls=$(mark "$TLS_SUBJ") m_plain=$(mark "$PLAIN_SUBJ") m_none=$(mark "Message 1")
 w_tls=$(want_mark "$tls_proto" "$tls_ver") w_plain=$(want_mark "$plain_proto" "$plain_ver")
 [ "$m_tls" = T ] && [ "$m_tls" = "$w_tls" ]

@@ -55,7 +55,7 @@ ui_point $((st || $?)) "INBOX opens with 10 messages" \
     "expected the title 'work: INBOX (10 messages)' and a row 'Message 1'"
 
 # ------------------------------------------------------------------ N, F
-ui_keys g N
+ui_keys = N
 wait_flags "Message 1" "    "
 st=$?
 ui_point $((st || $?)) "N on an unread message: the N mark goes" "flags: [$(flags "Message 1")]"
@@ -119,7 +119,7 @@ ui_point $((st || $?)) "y: exactly that message is expunged (9 left, here and on
     "uids: $(ctl uids INBOX | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- s, C
-ui_keys g
+ui_keys =
 wait_re '^ ...  .* Message 2$'
 U2=$(uid_of INBOX "Message 2")
 ui_keys s
@@ -201,7 +201,7 @@ def cut(s, col):
             return s[i:]
         w += 2 if unicodedata.east_asian_width(c) in "WF" else 1
     return ""
-rows = [cut(r, 44).rstrip() for r in sys.argv[1].split("\n")[1:7]]
+rows = [cut(r, 46).rstrip() for r in sys.argv[1].split("\n")[1:7]]
 want = [l.rstrip("\n") for l in sys.stdin][:6]
 ok = len(rows) == 6 and all(w.startswith(r) and r for r, w in zip(rows, want))
 print("same" if ok else "rows: %r\nserver: %r" % (rows, want))' "$PANE")

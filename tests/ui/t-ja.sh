@@ -120,7 +120,7 @@ grep -qF "長谷川左衛門之助ほげ" <<<"$PANE" && ! grep -qF "長谷川左
 ui_point $? "a long Japanese sender is cut to its column, whole characters only" "$cols"
 
 # The pager: the Japanese sender, subject and body.
-ui_keys g Enter
+ui_keys = Enter
 wait_for "Subject: 会議の議事録について"
 ja_point "pager: the Japanese sender, subject and body" "From: 山田 太郎" \
     "Subject: 会議の議事録について" "議事録を送ります。" "$HINT"

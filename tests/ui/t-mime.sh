@@ -147,6 +147,8 @@ shows "See the forwarded message below." "| --- Forwarded message ---" \
     "| | --- Forwarded message ---" "| | Subject: Innermost café" \
     "| | The innermost text."
 ui_point $((st || $?)) "nested forwards: marked, indented, each with its own headers"
+ui_keys End
+wait_for "Innermost café.eml  [message/rfc822" 5
 shows "Fwd: Innermost.eml  [message/rfc822" "Innermost café.eml  [message/rfc822"
 ui_point $? "... and listed as attachments to save as .eml"
 back_to_index
@@ -194,7 +196,7 @@ wait_for "starling: attachments (4)" 5
 ui_point $? "v lists the attachments"
 mkdir -p "$H/dl"
 echo keep >"$H/dl/パスワード.txt"
-ui_keys G s
+ui_keys End s
 wait_for "Folder:" 5
 st=$?
 ui_keys C-u
@@ -202,7 +204,7 @@ ui_type "$H/dl"
 ui_keys Enter
 wait_for "saved as $H/dl/パスワード-1.txt" 5
 ui_point $((st || $?)) "s saves the file under its plain name, next to an existing one (a number added)" \
-    "sent: G s C-u $H/dl Enter"
+    "sent: End s C-u $H/dl Enter"
 [ "$(cat "$H/dl/パスワード-1.txt" 2>&1)" = hi ] && [ "$(cat "$H/dl/パスワード.txt")" = keep ] &&
     [ ! -e "$H/etc" ] && [ -z "$(find "$H/dl" -name '.starling-save-*')" ]
 ui_point $? "the saved bytes are right; the existing file, the folder's parent and no temporary file are left" \
@@ -213,6 +215,7 @@ back_to_index
 
 open_msg "Big attachment" "Big attachment"
 st=$?
+ui_keys End
 wait_for "big.bin  [application/octet-stream, 20.0 MiB]" 10
 ui_point $((st || $?)) "the 20 MB attachment is listed with its size"
 ui_keys s

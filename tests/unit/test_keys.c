@@ -843,10 +843,12 @@ test_help_order(void **state)
 	assert_int_equal(h[0].ctx, KC_PAGER);
 	assert_string_equal(h[1].key, "<Space>");
 	assert_int_equal(h[1].ctx, KC_PAGER);
-	assert_string_equal(h[2].key, "v");
-	assert_string_equal(h[2].op, "attachments");
-	assert_string_equal(h[3].key, "s");
-	assert_string_equal(h[3].op, "save-attachment");
+	assert_string_equal(h[2].key, "r");
+	assert_string_equal(h[2].op, "reply");
+	assert_string_equal(h[5].key, "v");
+	assert_string_equal(h[5].op, "attachments");
+	assert_string_equal(h[6].key, "s");
+	assert_string_equal(h[6].op, "save-attachment");
 	for (ours = 0; ours < n && h[ours].ctx == KC_PAGER; ours++)
 		continue;
 	assert_int_equal(ours, 7);	/* - <Space> r g f v s */
