@@ -7,6 +7,7 @@
 
 int	cmd_check(int, char **);
 int	cmd_probe(int, char **);
+int	cmd_fetch(int, char **);
 int	ui_main(int, char **);
 void	cmd_config_hint(const char *);
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));

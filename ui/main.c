@@ -52,6 +52,8 @@ usage(FILE *f)
 	    "       starling probe [--json] [--cafile FILE] [--timeout S] "
 	    "[--resolver IP[:PORT]] [--jobs N] TARGET...\n"
 	    "       starling --help | --version\n"));
+	fprintf(f, _("       starling fetch [--config FILE] "
+	    "[--allow-plaintext-auth] ACCOUNT\n"));
 }
 
 /* Subcommands that later issues build. */
@@ -87,8 +89,9 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "send") == 0 ||
-	    strcmp(argv[1], "fetch") == 0))
+	if (argc > 1 && strcmp(argv[1], "fetch") == 0)
+		return cmd_fetch(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "send") == 0)
 		return not_yet(argv[1]);
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd_error(_("unknown command \"%s\""), argv[1]);
