@@ -689,6 +689,24 @@ fetch_session(struct session *s, struct maildir *md,
 
 /* ------------------------------------------------------- starling fetch */
 
+/* "fetched N messages (M bytes) into DIR; K deleted on the server". */
+char *
+fetch_summary(const struct account *a, const struct fetch_result *r)
+{
+	char *got, *del, *line;
+
+	got = xasprintf(ngettext("fetched %zu message (%llu bytes) into %s",
+	    "fetched %zu messages (%llu bytes) into %s", r->fetched),
+	    r->fetched, (unsigned long long)r->bytes,
+	    a->maildir ? a->maildir : "?");
+	del = xasprintf(ngettext("%zu deleted on the server",
+	    "%zu deleted on the server", r->deleted), r->deleted);
+	line = xasprintf("%s; %s", got, del);
+	free(got);
+	free(del);
+	return line;
+}
+
 /* The account's Maildir, created (0700) when it does not exist. */
 enum status
 fetch_open_maildir(const struct account *a, struct maildir **md,

@@ -68,6 +68,8 @@ enum status	 fetch_open_maildir(const struct account *, struct maildir **,
 		     char **);
 enum status	 fetch_session(struct session *, struct maildir *,
 		     fetch_progress_fn, void *, struct fetch_result *, char **);
+char		*fetch_summary(const struct account *,
+		     const struct fetch_result *);
 void		 fetch_tag(const char *, const char *, const char *,
 		     char [FETCH_TAG_LEN + 1]);
 int		 fetch_tag_is(const char *);

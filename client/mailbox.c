@@ -1264,3 +1264,11 @@ mailbox_message_clear(struct message *m)
 	free(m->content_type);
 	memset(m, 0, sizeof(*m));
 }
+
+/* A whole raw message (a local file, say), parsed as mailbox_message()
+ * parses what the server sent. */
+void
+mailbox_message_from_raw(const char *text, size_t len, struct message *m)
+{
+	mailbox_parse_message(text, len, m);
+}

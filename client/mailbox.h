@@ -82,6 +82,8 @@ void		mailbox_envelopes_free(struct envelope *, size_t);
 enum status	mailbox_message(struct session *, uint32_t,
 		    struct message *, char **);
 void		mailbox_message_clear(struct message *);
+void		mailbox_message_from_raw(const char *, size_t,
+		    struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 char		*mailbox_decode_header(const char *);
 char		*mailbox_encode_name(const char *);

@@ -50,6 +50,7 @@ enum ev_type {
 	EV_MESSAGE,
 	EV_ERROR,		/* an operation failed: status, text */
 	EV_PROGRESS,		/* text */
+	EV_FETCHED,		/* a POP3 fetch ended: status, text */
 };
 
 struct event {
@@ -77,6 +78,7 @@ void		 worker_list(struct worker *);
 void		 worker_select(struct worker *, const char *);
 void		 worker_envelopes(struct worker *, uint32_t, uint32_t);
 void		 worker_message(struct worker *, uint32_t);
+void		 worker_fetch(struct worker *);
 void		 worker_password(struct worker *, const char *);
 void		 worker_allow_plaintext(struct worker *);
 void		 worker_accept_cert(struct worker *, enum service,

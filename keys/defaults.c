@@ -28,6 +28,7 @@ const char keys_default_bindings[] =
 	"bind global <Esc> cancel\n"
 	"\n"
 	"bind global c connect\n"
+	"bind global F fetch\n"
 	"\n"
 	"bind pager - page-up\n"
 	"bind pager <Space> page-down\n"

@@ -53,6 +53,8 @@ static const struct {
 	    N_("accept this certificate for this session") },
 	[OP_REJECT] = { "reject", N_("reject this certificate") },
 	[OP_SAVE] = { "save", N_("save the transcript to a file") },
+	[OP_FETCH] = { "fetch",
+	    N_("download the account's POP3 mail into its Maildir") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {

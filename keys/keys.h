@@ -57,6 +57,7 @@ enum op {
 	OP_ACCEPT,		/* accept this certificate for the session */
 	OP_REJECT,
 	OP_SAVE,		/* save the transcript to a file */
+	OP_FETCH,		/* download POP3 mail into the Maildir */
 	OP_COUNT
 };
 

@@ -197,6 +197,24 @@ out:
 	term_flush();
 }
 
+/* Download the current account's POP3 mail (on its worker). */
+static void
+app_fetch(struct app *a)
+{
+	const struct account *acct = app_account(a, a->account);
+
+	if (acct == NULL)
+		return;
+	if (acct->url[SERVICE_POP3] == NULL) {
+		app_message(a, 1, _("%s has no POP3 server: add pop3 = "
+		    "pop3s://HOST and maildir = DIR to its section to fetch "
+		    "mail"), acct->name);
+		return;
+	}
+	worker_fetch(a->workers[a->account]);
+	app_message(a, 0, _("%s: fetching mail over POP3…"), acct->name);
+}
+
 /* Operations every screen shares, when the screen did not take them. */
 static void
 app_global_op(struct app *a, enum op op)
@@ -226,6 +244,9 @@ app_global_op(struct app *a, enum op op)
 	case OP_CONNECT:
 		worker_connect(a->workers[a->account]);
 		app_message(a, 0, "%s", _("connecting..."));
+		break;
+	case OP_FETCH:
+		app_fetch(a);
 		break;
 	case OP_CANCEL:
 		worker_cancel(a->workers[a->account]);
@@ -287,6 +308,10 @@ app_event(struct app *a, const struct event *ev)
 	case EV_PROGRESS:
 		app_message(a, 0, "%s", ev->text ? ev->text : "");
 		break;
+	case EV_FETCHED:
+		app_message(a, ev->status != ST_OK, "%s", ev->text ? ev->text :
+		    "");
+		break;
 	default:
 		break;
 	}
@@ -345,8 +370,13 @@ app_run(struct app *a)
 int
 app_imap_down(struct app *a, int account)
 {
-	enum conn_state st = worker_state(a->workers[account], SERVICE_IMAP);
+	const struct account *acct = app_account(a, account);
+	enum conn_state st;
 
+	/* Without IMAP there is nothing to wait for (the local folder). */
+	if (acct == NULL || acct->url[SERVICE_IMAP] == NULL)
+		return 0;
+	st = worker_state(a->workers[account], SERVICE_IMAP);
 	return st != CONN_READY && st != CONN_BUSY;
 }
 

@@ -11,7 +11,6 @@
 #include "config.h"
 #include "fetch.h"
 #include "i18n.h"
-#include "xmalloc.h"
 
 struct fetch_opts {
 	const char	*config;
@@ -88,20 +87,14 @@ fetch_progress_tty(void *arg, const struct fetch_progress *p)
 	return 0;
 }
 
-/* "fetched N messages (M bytes) into DIR; K deleted on the server". */
+/* The line of the run, and a word on messages left alone. */
 static void
 fetch_print(const struct account *a, const struct fetch_result *r)
 {
-	char *got, *del;
+	char *line = fetch_summary(a, r);
 
-	got = xasprintf(ngettext("fetched %zu message (%llu bytes) into %s",
-	    "fetched %zu messages (%llu bytes) into %s", r->fetched),
-	    r->fetched, (unsigned long long)r->bytes, a->maildir);
-	del = xasprintf(ngettext("%zu deleted on the server",
-	    "%zu deleted on the server", r->deleted), r->deleted);
-	printf("%s; %s\n", got, del);
-	free(got);
-	free(del);
+	printf("%s\n", line);
+	free(line);
 	if (r->left > 0)
 		cmd_error(ngettext("%zu message shares its UIDL with another "
 		    "and was left on the server", "%zu messages share their "

@@ -138,7 +138,9 @@ accounts_select(struct app *a, int idx)
 
 	a->account = idx;
 	worker_snapshot(a->workers[idx], SERVICE_IMAP, &v, 0);
-	if (!v.configured)
+	if (!v.configured && app_account(a, idx)->maildir != NULL)
+		app_push(a, scr_folders_new(a, idx));
+	else if (!v.configured)
 		app_message(a, 1, "%s", _("this account has no IMAP server"));
 	else if (v.state == CONN_READY)
 		app_push(a, scr_folders_new(a, idx));

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "localbox.h"
 #include "screen.h"
 #include "term.h"
 #include "text.h"
@@ -185,6 +186,8 @@ ix_service(struct screen *s)
 {
 	struct index *ix = s->data;
 
+	if (localbox_is(ix->raw))
+		return;
 	if (app_imap_back(s->app, ix->account, &ix->lost) && !ix->pending)
 		ix_select(s);
 }
@@ -217,6 +220,11 @@ ix_event(struct screen *s, const struct event *ev)
 	case EV_SERVICE:
 		if (ev->service == SERVICE_IMAP)
 			ix_service(s);
+		break;
+	case EV_FETCHED:
+		/* New mail in the local folder: open it again. */
+		if (localbox_is(ix->raw) && !ix->pending)
+			ix_select(s);
 		break;
 	default:
 		return;
@@ -535,7 +543,7 @@ scr_index_new(struct app *a, int account, const char *raw,
 	ix->display = xstrdup(display ? display : raw);
 	ix->rows = term_rows() > 3 ? term_rows() - 3 : 1;
 	ix_reset(ix, 0);
-	ix->lost = app_imap_down(a, account);
+	ix->lost = !localbox_is(raw) && app_imap_down(a, account);
 	ix_select(s);
 	return s;
 }
