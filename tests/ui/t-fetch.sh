@@ -1,0 +1,119 @@
+#!/bin/bash
+# POP3 mail in the UI, driven in tmux against the real Dovecot:
+#   - F on a POP3-only account fetches (on the account's worker) and says
+#     what it did in the status line;
+#   - Enter opens its folders: "Local: ACCOUNT" with its counts; the index
+#     lists sender, date and subject; the pager shows a message; reading
+#     it marks it read (the row loses N, the file moves to cur/ with :2,S);
+#   - F again while the local folder is open brings the new message in;
+#   - the help screen lists the binding;
+#   - an account with IMAP shows its local folder after the IMAP ones;
+#   - an account without password_cmd asks for the password, then fetches.
+set -u
+. "$(dirname "$0")/lib.sh"
+ui_init
+tap_plan 14
+
+SRV=$H/mail/$TEST_USER/Maildir
+mkdir -p "$SRV/new" "$SRV/cur" "$SRV/tmp"
+# put_msg N: message N on the server (CRLF line ends).
+put_msg() {
+    printf 'From: Bob Example <bob@example.com>\r\nSubject: Fetched %d\r\nDate: Mon, 1 Jan 2024 10:0%d:00 +0000\r\nMessage-ID: <ui-fetch-%d@starling>\r\n\r\nbody %d\r\n' \
+        "$1" "$1" "$1" "$1" >"$SRV/new/$((1700000000 + $1)).M$1P1.ui"
+    chown -R mail:mail "$H/mail"
+}
+put_msg 1; put_msg 2; put_msg 3
+count() { find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l; }
+
+config_ui pop "${ACCOUNT_KEYS[@]}" "pop3=pop3s://localhost:$POP3S_PORT" \
+    "cafile=$CA_PEM" "maildir=$H/local/pop" -- \
+    both "${ACCOUNT_KEYS[@]}" "imap=imaps://localhost:$IMAPS_PORT" \
+    "pop3=pop3s://localhost:$POP3S_PORT" "cafile=$CA_PEM" \
+    "maildir=$H/local/both" -- \
+    ask email="$TEST_EMAIL" user="$TEST_USER" \
+    "pop3=pop3s://localhost:$POP3S_PORT" "cafile=$CA_PEM" \
+    "maildir=$H/local/ask"
+ui_start
+
+wait_row pop 'POP3 \[TLS\] implicit, secured'
+ui_keys F
+wait_re "pop: fetched 3 messages \([0-9]+ bytes\) into $H/local/pop; 0 deleted"
+ui_point $? "F fetches the POP3 mail and says so in the status line" \
+    "sent: F on pop; expected 'pop: fetched 3 messages (N bytes) into $H/local/pop; 0 deleted on the server'"
+[ "$(count "$H/local/pop")" = 3 ]
+ui_point $? "the three messages are in the local Maildir" \
+    "local: $(count "$H/local/pop")"
+
+# ------------------------------------------------- folders, index, pager
+ui_keys Enter
+wait_re '^ +Local: pop +3/3$'
+ui_point $? "Enter on a POP3-only account opens its folders: Local: pop, 3 unseen of 3" \
+    "sent: Enter; expected a row 'Local: pop ... 3/3'"
+ui_keys Enter
+wait_for "starling: pop: Local: pop (3 messages)"
+st=$?
+wait_re '^ N +2024-01-01 Bob Example +[0-9]+ Fetched 3$'
+ui_point $((st || $?)) "the index lists sender, date, size and subject" \
+    "sent: Enter; expected the title 'pop: Local: pop (3 messages)' and a row 'N 2024-01-01 Bob Example ... Fetched 3'"
+ui_keys Enter
+wait_re '^Subject: Fetched 3$'
+st=$?
+grep -qF "body 3" <<<"$PANE" && grep -qF "starling: pop: Fetched 3" <<<"$PANE"
+ui_point $((st || $?)) "the pager shows the message" \
+    "sent: Enter; expected 'Subject: Fetched 3', 'body 3' and the title 'pop: Fetched 3'"
+ui_keys q
+wait_for "starling: pop: Local: pop (3 messages)"
+read_row=$(grep -E 'Fetched 3$' <<<"$PANE")
+[ -n "$read_row" ] && ! grep -qE '^ ?N' <<<"$read_row"
+ui_point $? "reading it marked it read: the row lost the N flag" "row: $read_row"
+ls "$H/local/pop/cur" 2>/dev/null | grep -q ':2,S$'
+ui_point $? "and its file moved to cur/ with the S flag" \
+    "cur: $(ls "$H/local/pop/cur")" "new: $(ls "$H/local/pop/new")"
+
+put_msg 4
+ui_keys F
+wait_for "starling: pop: Local: pop (4 messages)"
+st=$?
+wait_re 'Fetched 4$'
+ui_point $((st || $?)) "F in the open local folder brings the new message in" \
+    "sent: F; expected the title 'pop: Local: pop (4 messages)' and a row 'Fetched 4'"
+read_row=$(grep -E 'Fetched 3$' <<<"$PANE")
+[ -n "$read_row" ] && ! grep -qE '^ ?N' <<<"$read_row"
+ui_point $? "read from the file again, message 3 is still read" "row: $read_row"
+
+ui_keys '?'
+wait_re '^ *F +fetch +download'
+ui_point $? "the help screen lists F: fetch" "sent: ?; expected a row 'F  fetch  download ...'"
+ui_keys q q q
+wait_for "starling: accounts"
+
+# ------------------------------------------- an account with IMAP too
+ui_keys j
+wait_row both 'IMAP \[TLS\] implicit, [0-9]+ unseen'
+ui_keys Enter
+wait_re '^ +Local: both +0/0$'
+st=$?
+grep -qE '^ +INBOX ' <<<"$PANE"
+ui_point $((st || $?)) "with IMAP too, the local folder is listed with the IMAP folders" \
+    "sent: j Enter; expected rows 'INBOX' and 'Local: both ... 0/0'"
+ui_keys q
+wait_for "starling: accounts"
+
+# ------------------------------------------------- a typed password
+ui_keys j F
+wait_for "Password:"
+st=$?
+grep -qF "POP3 localhost:$POP3S_PORT" <<<"$PANE"
+ui_point $((st || $?)) "without password_cmd, F asks for the POP3 password" \
+    "sent: j F on ask; expected a password dialog naming POP3 localhost:$POP3S_PORT"
+ui_type "$TEST_PASS"
+ui_keys Enter
+wait_re "ask: fetched 4 messages \([0-9]+ bytes\) into $H/local/ask"
+ui_point $? "then fetches" "expected 'ask: fetched 4 messages ... into $H/local/ask'"
+ui_keys F
+wait_for "Password:"
+ui_keys Escape
+wait_re "ask: .*no password given"
+ui_point $? "Esc at the password prompt cancels the fetch, and says so" \
+    "sent: F Escape; expected 'ask: ... no password given'"
+tap_done
