@@ -345,6 +345,27 @@ worker_inbox_unseen(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The local Maildir's unseen count, for the POP3 row of the accounts
+ * screen (best effort; 0 without a Maildir). */
+static void
+worker_local_unseen(struct worker *w)
+{
+	struct localbox *lb;
+	uint32_t unseen = 0;
+	char *err = NULL;
+
+	if (w->acct->maildir == NULL)
+		return;
+	if (localbox_open(w->acct->maildir, &lb, &err) == ST_OK) {
+		unseen = localbox_unseen(lb);
+		localbox_free(lb);
+	} else
+		free(err);
+	pthread_mutex_lock(&w->lock);
+	w->views[SERVICE_POP3].unseen = unseen;
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Connect, secure and log in to IMAP; keep the session. */
 static void
 worker_connect_imap(struct worker *w)
@@ -402,6 +423,7 @@ worker_do_connect(struct worker *w)
 {
 	enum service svc;
 
+	worker_local_unseen(w);
 	if (w->acct->url[SERVICE_IMAP] != NULL)
 		worker_connect_imap(w);
 	for (svc = SERVICE_POP3; svc < SERVICE_COUNT; svc++)
@@ -644,6 +666,7 @@ worker_local_message(struct worker *w, uint32_t seq)
 		free(err);
 		err = NULL;
 	}
+	worker_local_unseen(w);
 	worker_post(w, ev);
 }
 
@@ -764,6 +787,7 @@ worker_do_fetch(struct worker *w)
 		free(err);
 		err = xstrdup(_("cancelled"));
 	}
+	worker_local_unseen(w);
 	worker_update(w, s, st == ST_OK || st == ST_LOCAL ? CONN_READY :
 	    s->level != LEVEL_NONE && st != ST_AUTH_REJECTED ?
 	    worker_fail_state(st) : CONN_FAILED, st, st == ST_OK ||

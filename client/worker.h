@@ -38,7 +38,8 @@ struct svc_view {
 	char			*error;		/* translated, or NULL */
 	struct tls_info		 tls;		/* chain, version, errors */
 	struct transcript	*tr;		/* the last dialogue, or NULL */
-	unsigned		 unseen;	/* IMAP INBOX unseen count */
+	unsigned		 unseen;	/* IMAP: INBOX's unseen count;
+						   POP3: the local Maildir's */
 };
 
 enum ev_type {

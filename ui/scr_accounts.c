@@ -30,6 +30,10 @@ accounts_state_text(const struct svc_view *v, enum service svc)
 		if (svc == SERVICE_IMAP)
 			return xasprintf(ngettext("%u unseen", "%u unseen",
 			    v->unseen), v->unseen);
+		/* POP3: what waits unread in the local Maildir. */
+		if (svc == SERVICE_POP3 && v->unseen > 0)
+			return xasprintf(ngettext("secured, %u unseen",
+			    "secured, %u unseen", v->unseen), v->unseen);
 		return xstrdup(_("secured"));
 	case CONN_REFUSED:
 		return xstrdup(v->status == ST_TLS_FAILED ?

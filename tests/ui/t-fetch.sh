@@ -1,7 +1,8 @@
 #!/bin/bash
 # POP3 mail in the UI, driven in tmux against the real Dovecot:
 #   - F on a POP3-only account fetches (on the account's worker) and says
-#     what it did in the status line;
+#     what it did in the status line; the account's row shows how many
+#     local messages are unseen (new-mail notice);
 #   - Enter opens its folders: "Local: ACCOUNT" with its counts; the index
 #     lists sender, date and subject; the pager shows a message; reading
 #     it marks it read (the row loses N, the file moves to cur/ with :2,S);
@@ -12,7 +13,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 14
+tap_plan 16
 
 SRV=$H/mail/$TEST_USER/Maildir
 mkdir -p "$SRV/new" "$SRV/cur" "$SRV/tmp"
@@ -43,6 +44,9 @@ ui_point $? "F fetches the POP3 mail and says so in the status line" \
 [ "$(count "$H/local/pop")" = 3 ]
 ui_point $? "the three messages are in the local Maildir" \
     "local: $(count "$H/local/pop")"
+wait_row pop 'POP3 \[TLS\] implicit, secured, 3 unseen'
+ui_point $? "the account's row shows the new mail: 3 unseen in the local Maildir" \
+    "expected on the row of pop: POP3 [TLS] implicit, secured, 3 unseen" "row: $ROW"
 
 # ------------------------------------------------- folders, index, pager
 ui_keys Enter
@@ -86,6 +90,9 @@ wait_re '^ *F +fetch +download'
 ui_point $? "the help screen lists F: fetch" "sent: ?; expected a row 'F  fetch  download ...'"
 ui_keys q q q
 wait_for "starling: accounts"
+wait_row pop 'POP3 \[TLS\] implicit, secured, 3 unseen'
+ui_point $? "back on the accounts screen: 3 unseen (4 fetched, 1 read)" \
+    "expected on the row of pop: POP3 [TLS] implicit, secured, 3 unseen" "row: $ROW"
 
 # ------------------------------------------- an account with IMAP too
 ui_keys j
