@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys"
+names="url config transcript sanitize keys localbox"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -25,6 +25,7 @@ for f in $names; do
 	transcript) extra="$src/client/transcript.c" ;;
 	sanitize) extra="$src/ui/text.c" ;;
 	keys) extra="$src/keys/keys.c $src/keys/defaults.c $src/client/xdg.c" ;;
+	localbox) extra="$src/client/localbox.c $src/client/maildir.c $src/client/mailbox.c $(pkg-config --libs libetpan)" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue
