@@ -9,11 +9,14 @@
 #   - F again while the local folder is open brings the new message in;
 #   - the help screen lists the binding;
 #   - an account with IMAP shows its local folder after the IMAP ones;
-#   - an account without password_cmd asks for the password, then fetches.
+#   - an account without password_cmd asks for the password, then fetches;
+#   - a fetch that stalls (tests/ui/stallproxy.py in front of Dovecot) shows
+#     its progress, Esc cancels it and keeps what arrived, and the next F
+#     fetches the rest, each message once.
 set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 16
+tap_plan 19
 
 SRV=$H/mail/$TEST_USER/Maildir
 mkdir -p "$SRV/new" "$SRV/cur" "$SRV/tmp"
@@ -26,6 +29,14 @@ put_msg() {
 put_msg 1; put_msg 2; put_msg 3
 count() { find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l; }
 
+STALL=$H/stall
+python3 "$UI_DIR/stallproxy.py" 127.0.0.1 "$POP3S_PORT" "$STALL" >"$H/proxy.port" &
+UI_PIDS+=($!)
+i=0
+until [ -s "$H/proxy.port" ] || [ "$i" -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+PROXY_PORT=$(cat "$H/proxy.port")
+[ -n "$PROXY_PORT" ] || harness_fail "stallproxy.py did not start"
+
 config_ui pop "${ACCOUNT_KEYS[@]}" "pop3=pop3s://localhost:$POP3S_PORT" \
     "cafile=$CA_PEM" "maildir=$H/local/pop" -- \
     both "${ACCOUNT_KEYS[@]}" "imap=imaps://localhost:$IMAPS_PORT" \
@@ -33,7 +44,9 @@ config_ui pop "${ACCOUNT_KEYS[@]}" "pop3=pop3s://localhost:$POP3S_PORT" \
     "maildir=$H/local/both" -- \
     ask email="$TEST_EMAIL" user="$TEST_USER" \
     "pop3=pop3s://localhost:$POP3S_PORT" "cafile=$CA_PEM" \
-    "maildir=$H/local/ask"
+    "maildir=$H/local/ask" -- \
+    slow "${ACCOUNT_KEYS[@]}" "pop3=pop3s://localhost:$PROXY_PORT" \
+    "cafile=$CA_PEM" "maildir=$H/local/slow" "timeout=120"
 ui_start
 
 wait_row pop 'POP3 \[TLS\] implicit, secured'
@@ -123,4 +136,40 @@ ui_keys Escape
 wait_re "ask: .*no password given"
 ui_point $? "Esc at the password prompt cancels the fetch, and says so" \
     "sent: F Escape; expected 'ask: ... no password given'"
+
+# --------------------------------------- a stalled fetch, cancelled
+# three 10 MB messages after the four small ones; the relay stops once
+# the four are in the local Maildir, inside the fifth's RETR
+for n in 5 6 7; do
+    python3 -c '
+import sys
+n = int(sys.argv[1])
+line = b"x" * 76 + b"\r\n"
+sys.stdout.buffer.write(b"Subject: Big %d\r\nMessage-ID: <ui-big-%d@starling>\r\n\r\n" % (n, n)
+    + line * (10 * 1024 * 1024 // len(line)))' "$n" >"$SRV/new/$((1700000000 + n)).M${n}P1.ui"
+done
+chown -R mail:mail "$H/mail"
+ui_keys j F
+i=0
+until [ "$(count "$H/local/slow")" -ge 4 ] || [ "$i" -ge 300 ]; do sleep 0.05; i=$((i + 1)); done
+touch "$STALL"
+wait_re 'slow: fetching [0-9] of 7 \([0-9]+ of [0-9]+ KiB\)'
+ui_point $? "a long fetch shows its progress in the status line" \
+    "sent: j F on slow; expected 'slow: fetching N of 7 (X of Y KiB)'"
+ui_keys Escape
+wait_re 'slow: cancelled; fetched [0-9] messages'
+st=$?
+n=$(count "$H/local/slow")
+[ "$n" -ge 4 ] && [ "$n" -lt 7 ]
+ui_point $((st || $?)) "Esc cancels the stalled fetch; what arrived is kept" \
+    "sent: Escape; expected 'slow: cancelled; fetched N messages ...'" "local: $n"
+rm -f "$STALL"
+ui_keys F
+wait_re "slow: fetched [0-9] messages? \([0-9]+ bytes\) into $H/local/slow"
+st=$?
+ids=$(find "$H/local/slow/new" "$H/local/slow/cur" -type f -print0 |
+    xargs -0 grep -h -m1 '^Message-ID:' | sort)
+[ "$(uniq <<<"$ids" | wc -l) $(wc -l <<<"$ids")" = "7 7" ]
+ui_point $((st || $?)) "the next F fetches the rest: seven messages, each once" \
+    "sent: F; local Message-IDs:" "$ids"
 tap_done
