@@ -69,7 +69,7 @@ struct fetch {
 	size_t			 n;
 	struct fetch_set	 known;		/* Maildir tags and state */
 	struct fetch_set	 saved;		/* what the state file held */
-	size_t			 dele;		/* DELE accepted, not committed */
+	size_t			 dele;		/* DELE done, not committed */
 	fetch_progress_fn	 progress;
 	void			*arg;
 	struct fetch_progress	 prog;

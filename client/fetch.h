@@ -58,7 +58,7 @@ struct fetch_result {
 	uint64_t	 bytes;		/* their size on disk */
 	size_t		 already;	/* downloaded before (tag or state) */
 	size_t		 deleted;	/* DELE accepted and QUIT answered */
-	size_t		 left;		/* same UIDL twice: left on the server */
+	size_t		 left;		/* UIDL not unique: left on server */
 	int		 stopped;	/* the progress function said stop */
 };
 

@@ -64,7 +64,7 @@ struct worker {
 	/* Worker thread only. */
 	struct session		*imap;
 	char			*selected;
-	struct localbox		*local;		/* the local folder's snapshot */
+	struct localbox		*local;		/* the local folder, listed */
 	int			 in_local;	/* it is the selected folder */
 };
 

@@ -16,7 +16,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 19
+tap_plan 20
 
 SRV=$H/mail/$TEST_USER/Maildir
 mkdir -p "$SRV/new" "$SRV/cur" "$SRV/tmp"
@@ -172,4 +172,11 @@ ids=$(find "$H/local/slow/new" "$H/local/slow/cur" -type f -print0 |
 [ "$(uniq <<<"$ids" | wc -l) $(wc -l <<<"$ids")" = "7 7" ]
 ui_point $((st || $?)) "the next F fetches the rest: seven messages, each once" \
     "sent: F; local Message-IDs:" "$ids"
+
+ui_keys Q
+i=0
+until ui_dead || [ "$i" -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+ui_dead && [ ! -s "$UI_STDERR" ]
+ui_point $? "Q quits cleanly: nothing on stderr (no sanitizer report)" \
+    "stderr: $(head -c 2000 "$UI_STDERR" 2>&1)"
 tap_done
