@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <libetpan/libetpan.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -229,6 +230,30 @@ fetch_lock(struct fetch *f, char **errstr)
 	}
 	free(path);
 	return st;
+}
+
+/*
+ * Under the lock no other fetch writes into tmp/, so a file there with
+ * our tag is what a fetch killed in the middle of a delivery left: it
+ * was never linked into new/, and the message will be fetched again.
+ */
+static void
+fetch_clean_tmp(struct fetch *f)
+{
+	char *dir = fetch_path(f, "tmp"), *path;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (strstr(de->d_name, ",U=" FETCH_TAG_PREFIX) != NULL) {
+				path = xasprintf("%s/%s", dir, de->d_name);
+				unlink(path);
+				free(path);
+			}
+		closedir(d);
+	}
+	free(dir);
 }
 
 /* Read the state file's tags into f->saved (a missing file is empty). */
@@ -672,8 +697,9 @@ fetch_session(struct session *s, struct maildir *md,
 	f.progress = progress;
 	f.arg = arg;
 	f.res = res;
-	if ((st = fetch_lock(&f, errstr)) == ST_OK &&
-	    (st = fetch_known_load(&f, errstr)) == ST_OK &&
+	if ((st = fetch_lock(&f, errstr)) == ST_OK)
+		fetch_clean_tmp(&f);
+	if (st == ST_OK && (st = fetch_known_load(&f, errstr)) == ST_OK &&
 	    (st = fetch_list(&f, errstr)) == ST_OK) {
 		st = fetch_loop(&f, errstr);
 		/* A state file that cannot be written costs nothing now. */

@@ -11,7 +11,8 @@
  * Maildir (starling-pop3-uidl, written atomically) also remembers the
  * messages still on the server whose local copy was deleted or moved
  * since, so that they are not downloaded again. A lock file
- * (starling-pop3.lock) keeps two fetches from running on one Maildir.
+ * (starling-pop3.lock) keeps two fetches from running on one Maildir;
+ * holding it, a fetch removes what a killed one left in tmp/.
  *
  * Messages are stored as libetpan hands them over after dot-unstuffing:
  * every line ends in CRLF, as POP3 carries it (a bare LF from the server

@@ -13,11 +13,12 @@ RETR, in a delivery (tmp/, fsync, link), between a delivery and its DELE.
 
 Prints one line per run ("run N: killed after D new messages" or "run N:
 ended by itself") and a last line
-    summary killed=K midfetch=M before=B ended=E tmp=T
+    summary killed=K midfetch=M before=B ended=E indelivery=T
 (midfetch: killed after at least one delivery of that run; before: killed
-before any; ended: the fetch was over before the kill; tmp: files left in
-tmp/, each one a kill inside a delivery).  Exits 1 if a run did not make
-progress for 60 s (a hang), else 0.
+before any; ended: the fetch was over before the kill; indelivery: killed
+inside a delivery, as a file it left in tmp/ shows -- the next fetch
+removes it).  Exits 1 if a run did not make progress for 60 s (a hang),
+else 0.
 """
 import os
 import random
@@ -37,8 +38,15 @@ def count(md):
     return n
 
 
+def in_tmp(md):
+    try:
+        return len(os.listdir(os.path.join(md, "tmp")))
+    except FileNotFoundError:
+        return 0
+
+
 def one_run(argv, md, rnd, early):
-    """Run once; (delivered, killed) or None on a hang."""
+    """Run once; (delivered, killed, tmp left) or None on a hang."""
     before = count(md)
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -63,34 +71,33 @@ def one_run(argv, md, rnd, early):
     if killed:
         os.kill(p.pid, signal.SIGKILL)
     p.wait()
-    return count(md) - before, killed
+    return count(md) - before, killed, in_tmp(md) > 0
 
 
 def main():
     starling, conf, account, md, runs, seed = sys.argv[1:7]
     rnd = random.Random(int(seed))
     argv = [starling, "fetch", "--config", conf, account]
-    killed = midfetch = before = ended = 0
+    killed = midfetch = before = ended = indelivery = 0
     for i in range(int(runs)):
         r = one_run(argv, md, rnd, i % 4 == 0)
         if r is None:
             print("run %d: no progress for 60 s" % (i + 1))
             return 1
-        got, was_killed = r
+        got, was_killed, left = r
         if not was_killed:
             ended += 1
             print("run %d: ended by itself (%d new)" % (i + 1, got))
             continue
         killed += 1
+        indelivery += left
         if got > 0:
             midfetch += 1
         else:
             before += 1
         print("run %d: killed after %d new messages" % (i + 1, got))
-    tmp = len(os.listdir(os.path.join(md, "tmp"))) \
-        if os.path.isdir(os.path.join(md, "tmp")) else 0
-    print("summary killed=%d midfetch=%d before=%d ended=%d tmp=%d" %
-          (killed, midfetch, before, ended, tmp))
+    print("summary killed=%d midfetch=%d before=%d ended=%d indelivery=%d" %
+          (killed, midfetch, before, ended, indelivery))
     return 0
 
 

@@ -13,7 +13,7 @@ set -u
 harness_require
 harness_require_starling
 harness_start
-tap_plan 12
+tap_plan 14
 
 SRV=$H/mail/$TEST_USER/Maildir
 SEED=${KILL_SEED:-$$}
@@ -71,7 +71,7 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# phase ACCOUNT SEED: 20 killed fetches, then a clean one; 5 test points.
+# phase ACCOUNT SEED: 20 killed fetches, then a clean one; 6 test points.
 phase() {
     local acct=$1 md=$H/local/$1 out summary diff
     out=$(timeout 600 python3 "$HARNESS_DIR/killfetch.py" "$STARLING" "$CONF" \
@@ -87,6 +87,9 @@ phase() {
     diff=$(once_each "$md")
     tap_result $? "$acct: every message is in the local Maildir exactly once, byte for byte" \
         "$diff"$'\n'"$(starling_diag)"
+    [ -z "$(ls -A "$md/tmp")" ]
+    tap_result $? "$acct: and the clean fetch removed what the kills left in tmp/" \
+        "tmp: $(ls "$md/tmp")"
 }
 
 phase keep "$SEED"
