@@ -14,7 +14,7 @@ set -u
 harness_require
 harness_require_starling
 harness_start
-tap_plan 38
+tap_plan 41
 
 SRV=$H/mail/$TEST_USER/Maildir
 mkdir -p "$SRV/new" "$SRV/cur" "$SRV/tmp"
@@ -36,9 +36,10 @@ elif kind == "8bit":
     body += "日本語の本文、Grüße\r\n".encode()
 elif kind == "long":
     body += b"y" * 5000 + b"\r\n"
-elif kind.endswith("M"):
+elif kind[-1] in "KM":
     line = b"x" * 76 + b"\r\n"
-    body += line * (int(kind[:-1]) * 1024 * 1024 // len(line))
+    unit = 1024 if kind[-1] == "K" else 1024 * 1024
+    body += line * (int(kind[:-1]) * unit // len(line))
 path = os.path.join(d, "%d.M%dP1.starling-test" % (1700000000 + n, n))
 with open(path, "wb") as f:
     f.write(head + b"\r\n" + body)
@@ -231,6 +232,32 @@ tap_result $? "only the fetched one is deleted" "$(cat "$H/odd.log")"
 odd cut cut
 point_eq "a server closing inside a message: exit 5 (no hang), the message before is kept" \
     "$RC $(ids "$H/local/cut")" "5 Message-ID: <odd1@x>"
+
+# ------------------------------------------------------------ disk full
+# A 256 KiB file system takes two of five 100 KiB messages: the third
+# fails (exit 6), and only the two stored are deleted on the server.
+mkdir -p "$H/full"
+if mount -t tmpfs -o size=256k,mode=0700 tmpfs "$H/full" 2>/dev/null; then
+    rm -f "$SRV"/new/* "$SRV"/cur/*
+    for n in 21 22 23 24 25; do put_msg $n 100K; done
+    rm -rf "$H/srv-copy"; cp -a "$SRV" "$H/srv-copy"
+    config_account full "${TLS[@]}" "pop3=pop3s://localhost:$POP3S_PORT" \
+        "maildir=$H/full/md" "pop3_delete=yes"
+    fetch full
+    point_eq "a full disk stops the fetch: exit 6, two stored" \
+        "$RC $(count "$H/full/md") $(grep -c 'No space left' <<<"$ERR")" "6 2 1"
+    point_eq "only the two stored were deleted on the server; nothing is left in tmp/" \
+        "$(count "$SRV") $(ls -A "$H/full/md/tmp" | wc -l)" "3 0"
+    SRV_SAVE=$SRV; SRV=$H/full/md
+    diff=$(same_bytes "$H/srv-copy")   # (every local one is in the copy)
+    tap_result $? "and the two are whole, byte for byte" "$diff"
+    SRV=$SRV_SAVE
+    umount "$H/full"
+else
+    for n in 1 2 3; do
+        tap_skip "a full disk stops the fetch ($n)" "cannot mount a small tmpfs here"
+    done
+fi
 
 # ----------------------------------------------------- usage, local errors
 fetch nosuch
