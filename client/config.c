@@ -95,6 +95,8 @@ static const struct config_key {
 	  offsetof(struct account, allow_plaintext_auth), 0 },
 	{ "maildir", CONFIG_ACCOUNT, CONFIG_PATH,
 	  offsetof(struct account, maildir), 0 },
+	{ "pop3_delete", CONFIG_ACCOUNT, CONFIG_BOOL,
+	  offsetof(struct account, pop3_delete), 0 },
 	{ "sent_folder", CONFIG_ACCOUNT, CONFIG_STRING,
 	  offsetof(struct account, sent_folder), 0 },
 	{ "timeout", CONFIG_ACCOUNT, CONFIG_TIMEOUT,

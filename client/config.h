@@ -26,6 +26,7 @@ struct account {
 	char		*tls_priority;		/* NULL: our default */
 	int		 allow_plaintext_auth;
 	char		*maildir;		/* ~ expanded */
+	int		 pop3_delete;		/* delete on the server after fetch */
 	char		*sent_folder;
 	unsigned	 timeout;		/* seconds, > 0 */
 };

@@ -1247,3 +1247,12 @@ mailbox_message_raw(struct session *s, uint32_t seq, struct message *msg,
 	mailbox_cmd_clear(&c);
 	return st;
 }
+
+/* A whole raw message (a local file, say), parsed as mailbox_message()
+ * parses what the server sent. */
+void
+mailbox_message_from_raw(const char *text, size_t len,
+    const struct mime_options *opt, struct message *m)
+{
+	mailbox_parse_message(text, len, opt, m);
+}

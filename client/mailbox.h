@@ -97,6 +97,8 @@ void		mailbox_envelopes_free(struct envelope *, size_t);
 enum status	mailbox_message(struct session *, uint32_t,
 		    const struct mime_options *, struct message *, char **);
 void		mailbox_message_clear(struct message *);
+void		mailbox_message_from_raw(const char *, size_t,
+		    const struct mime_options *, struct message *);
 enum status	mailbox_mark_seen(struct session *, uint32_t, char **);
 enum status	mailbox_append(struct session *, const char *, const char *,
 		    size_t, unsigned, char **);

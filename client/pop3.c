@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "i18n.h"
+#include "pop3.h"
 #include "proto.h"
 #include "session.h"
 #include "xmalloc.h"
@@ -146,17 +147,57 @@ pop3_login(struct session *s, const char *user, const char *pass,
 	return ST_AUTH_REJECTED;
 }
 
-/* QUIT; libetpan closes the stream itself. */
+/* QUIT; libetpan closes the stream itself. 0 when the server answered
+ * (POP3 commits DELE only then), -1 when the stream failed first. */
+int
+pop3_quit(struct session *s)
+{
+	struct pop3 *p = s->proto;
+	int r;
+
+	if (p == NULL || p->pop3->pop3_stream == NULL)
+		return -1;
+	r = mailpop3_quit(p->pop3);
+	if (p->pop3->pop3_stream == NULL)
+		wire_stream_gone(s->wire);
+	return r == MAILPOP3_NO_ERROR && !wire_failed(s->wire) ? 0 : -1;
+}
+
+/* QUIT, for the session's logout. */
 static void
 pop3_logout(struct session *s)
 {
+	pop3_quit(s);
+}
+
+/* The libetpan handle of an opened POP3 session. */
+mailpop3 *
+pop3_handle(struct session *s)
+{
 	struct pop3 *p = s->proto;
 
-	if (p == NULL || p->pop3->pop3_stream == NULL)
+	if (s->service != SERVICE_POP3 || p == NULL)
+		fatalx("pop3_handle: not an open POP3 session");
+	return p->pop3;
+}
+
+/* Free LIST's table, which libetpan frees only in QUIT (and exports
+ * no function for). */
+static void
+pop3_free_list(mailpop3 *pop3)
+{
+	struct mailpop3_msg_info *mi;
+	unsigned i;
+
+	if (pop3->pop3_msg_tab == NULL)
 		return;
-	mailpop3_quit(p->pop3);
-	if (p->pop3->pop3_stream == NULL)
-		wire_stream_gone(s->wire);
+	for (i = 0; i < carray_count(pop3->pop3_msg_tab); i++)
+		if ((mi = carray_get(pop3->pop3_msg_tab, i)) != NULL) {
+			free(mi->msg_uidl);
+			free(mi);
+		}
+	carray_free(pop3->pop3_msg_tab);
+	pop3->pop3_msg_tab = NULL;
 }
 
 /* Free libetpan's state; the stream belongs to the wire. */
@@ -167,6 +208,7 @@ pop3_free(struct session *s)
 
 	if (p->capa != NULL)
 		mailpop3_capa_resp_free(p->capa);
+	pop3_free_list(p->pop3);
 	/* mailpop3_free() frees the timestamp only through QUIT. */
 	free(p->pop3->pop3_timestamp);
 	p->pop3->pop3_timestamp = NULL;

@@ -27,6 +27,7 @@ struct wire {
 	struct timespec		 deadline;	/* for the current step */
 	size_t			 step_bytes;	/* received in this step */
 	size_t			 limit;		/* most bytes per step */
+	int			 patient;	/* data restarts the clock */
 	int			 timed_out;
 	char			 error[256];
 };
@@ -41,12 +42,19 @@ wire_fail(struct wire *w, const char *why)
 	return -1;
 }
 
+/* Give the current step the full timeout again from now. */
+static void
+wire_clock(struct wire *w)
+{
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += w->timeout;
+}
+
 /* Start a new step (a command and its reply): restart the clock. */
 static void
 wire_step(struct wire *w)
 {
-	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-	w->deadline.tv_sec += w->timeout;
+	wire_clock(w);
 	w->step_bytes = 0;
 }
 
@@ -117,11 +125,16 @@ wire_low_read(mailstream_low *low, void *buf, size_t len)
 		if (r == -1)
 			return wire_fail(w, strerror(errno));
 	}
+	/* End of stream is an error for libetpan: its line reader would
+	 * take 0 for an empty line, and a POP3 multi-line reply would then
+	 * never end (RETR cut short by a close grew memory forever). */
 	if (r == 0)
-		wire_fail(w, _("the server closed the connection"));
+		return wire_fail(w, _("the server closed the connection"));
 	transcript_record(w->tr, TR_RECEIVED, buf, (size_t)r);
 	if (wire_count(w, (size_t)r) == -1)
 		return -1;
+	if (w->patient)
+		wire_clock(w);
 	return r;
 }
 
@@ -365,6 +378,17 @@ void
 wire_set_limit(struct wire *w, size_t limit)
 {
 	w->limit = limit ? limit : WIRE_DEFAULT_LIMIT;
+}
+
+/*
+ * For one long reply (a large message): while on, every read that brings
+ * bytes restarts the clock, so the timeout bounds the silence between
+ * reads instead of the whole reply; the byte limit still bounds its size.
+ */
+void
+wire_set_patient(struct wire *w, int on)
+{
+	w->patient = on;
 }
 
 /* Is the wire encrypted now? */

@@ -27,6 +27,7 @@ size_t		 wire_pending(struct wire *);
 enum status	 wire_starttls(struct wire *, const struct tls_params *,
 		     struct tls_info *, enum level *, char **);
 void		 wire_set_limit(struct wire *, size_t);
+void		 wire_set_patient(struct wire *, int);
 int		 wire_is_tls(const struct wire *);
 const char	*wire_error(const struct wire *);
 int		 wire_timed_out(const struct wire *);

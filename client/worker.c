@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "gate.h"
 #include "i18n.h"
+#include "localbox.h"
 #include "mailbox.h"
 #include "secret.h"
 #include "session.h"
@@ -25,6 +28,7 @@ enum req_type {
 	REQ_SELECT,
 	REQ_ENVELOPES,
 	REQ_MESSAGE,
+	REQ_FETCH,		/* POP3 into the Maildir: no IMAP needed */
 	REQ_FLAGS,		/* uids; a: flags, b: add */
 	REQ_FIND_DELETED,
 	REQ_EXPUNGE,		/* uids */
@@ -82,6 +86,8 @@ struct worker {
 	/* Worker thread only. */
 	struct session		*imap;
 	char			*selected;
+	struct localbox		*local;		/* the local folder, listed */
+	int			 in_local;	/* it is the selected folder */
 	/* Actions and watching the open folder (worker thread only, but
 	 * poll and use_idle, which the UI sets under the lock). */
 	struct actions		*act;
@@ -388,6 +394,27 @@ worker_inbox_unseen(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The local Maildir's unseen count, for the POP3 row of the accounts
+ * screen (best effort; 0 without a Maildir). */
+static void
+worker_local_unseen(struct worker *w)
+{
+	struct localbox *lb;
+	uint32_t unseen = 0;
+	char *err = NULL;
+
+	if (w->acct->maildir == NULL)
+		return;
+	if (localbox_open(w->acct->maildir, &lb, &err) == ST_OK) {
+		unseen = localbox_unseen(lb);
+		localbox_free(lb);
+	} else
+		free(err);
+	pthread_mutex_lock(&w->lock);
+	w->views[SERVICE_POP3].unseen = unseen;
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Connect, secure and log in to IMAP; keep the session. */
 static void
 worker_connect_imap(struct worker *w)
@@ -445,6 +472,7 @@ worker_do_connect(struct worker *w)
 {
 	enum service svc;
 
+	worker_local_unseen(w);
 	if (w->acct->url[SERVICE_IMAP] != NULL)
 		worker_connect_imap(w);
 	for (svc = SERVICE_POP3; svc < SERVICE_COUNT; svc++)
@@ -492,7 +520,49 @@ worker_imap_failed(struct worker *w, enum status st, char *err)
 	worker_error(w, st, err);
 }
 
-/* LIST with unseen counts; the INBOX count goes to the view. */
+/* Drop a server folder posing as the local one (by its raw name). */
+static void
+worker_drop_local_name(struct event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nfolders; i++)
+		if (localbox_is(ev->folders[i].raw)) {
+			free(ev->folders[i].name);
+			free(ev->folders[i].raw);
+			ev->folders[i--] = ev->folders[--ev->nfolders];
+		}
+}
+
+/* Append the local Maildir (where POP3 mail goes) as a folder. */
+static void
+worker_add_local(struct worker *w, struct event *ev)
+{
+	struct localbox *lb;
+	struct folder *f;
+	char *err = NULL;
+
+	if (w->acct->maildir == NULL)
+		return;
+	ev->folders = xreallocarray(ev->folders, ev->nfolders + 1,
+	    sizeof(*ev->folders));
+	f = &ev->folders[ev->nfolders++];
+	memset(f, 0, sizeof(*f));
+	/* TRANSLATORS: the folder of POP3 mail on this computer;
+	 * %s is the account's name. */
+	f->name = xasprintf(_("Local: %s"), w->acct->name);
+	f->raw = xstrdup(LOCALBOX_RAW);
+	if (localbox_open(w->acct->maildir, &lb, &err) != ST_OK) {
+		free(err);
+		return;
+	}
+	f->messages = localbox_count(lb);
+	f->unseen = localbox_unseen(lb);
+	localbox_free(lb);
+}
+
+/* LIST with unseen counts (the INBOX count goes to the view), and the
+ * local folder; an account without IMAP has only the local one. */
 static void
 worker_do_list(struct worker *w)
 {
@@ -501,17 +571,21 @@ worker_do_list(struct worker *w)
 	char *err = NULL;
 	size_t i;
 
-	st = mailbox_list(w->imap, &ev->folders, &ev->nfolders, &err);
-	if (st != ST_OK) {
-		event_free(ev);
-		worker_imap_failed(w, st, err);
-		return;
+	if (w->imap != NULL) {
+		st = mailbox_list(w->imap, &ev->folders, &ev->nfolders, &err);
+		if (st != ST_OK) {
+			event_free(ev);
+			worker_imap_failed(w, st, err);
+			return;
+		}
+		worker_drop_local_name(ev);
 	}
 	pthread_mutex_lock(&w->lock);
 	for (i = 0; i < ev->nfolders; i++)
 		if (strcasecmp(ev->folders[i].raw, "INBOX") == 0)
 			w->views[SERVICE_IMAP].unseen = ev->folders[i].unseen;
 	pthread_mutex_unlock(&w->lock);
+	worker_add_local(w, ev);
 	worker_post(w, ev);
 }
 
@@ -533,6 +607,7 @@ worker_do_select(struct worker *w, const char *folder)
 	worker_act_reset(w, &ev->fstate);
 	free(w->selected);
 	w->selected = xstrdup(folder);
+	w->in_local = 0;
 	ev->folder = xstrdup(folder);
 	worker_post(w, ev);
 }
@@ -556,6 +631,21 @@ worker_do_envelopes(struct worker *w, uint32_t first, uint32_t last)
 	worker_post(w, ev);
 }
 
+/* How to show messages: the HTML dumper as the UI set it; returns the
+ * copy opt points to, for the caller to free. */
+static char *
+worker_mime_options(struct worker *w, struct mime_options *opt)
+{
+	char *dumper;
+
+	memset(opt, 0, sizeof(*opt));
+	pthread_mutex_lock(&w->lock);
+	dumper = w->html_dumper ? xstrdup(w->html_dumper) : NULL;
+	pthread_mutex_unlock(&w->lock);
+	opt->html_dumper = dumper;
+	return dumper;
+}
+
 /* FETCH one message. */
 static void
 worker_do_message(struct worker *w, uint32_t seq)
@@ -565,10 +655,7 @@ worker_do_message(struct worker *w, uint32_t seq)
 	enum status st;
 	char *err = NULL, *dumper;
 
-	pthread_mutex_lock(&w->lock);
-	dumper = w->html_dumper ? xstrdup(w->html_dumper) : NULL;
-	pthread_mutex_unlock(&w->lock);
-	opt.html_dumper = dumper;
+	dumper = worker_mime_options(w, &opt);
 	st = mailbox_message(w->imap, seq, &opt, &ev->msg, &err);
 	free(dumper);
 	if (st != ST_OK) {
@@ -1085,6 +1172,203 @@ worker_enqueue(struct worker *w, struct request *r)
 	worker_wake(w);
 }
 
+/* --------------------------------------------------- the local folder */
+
+/* Open (again) the local folder: a fresh snapshot of the Maildir. */
+static void
+worker_local_select(struct worker *w)
+{
+	struct event *ev;
+	enum status st;
+	char *err = NULL;
+
+	localbox_free(w->local);
+	w->local = NULL;
+	if ((st = localbox_open(w->acct->maildir, &w->local, &err)) !=
+	    ST_OK) {
+		worker_error(w, st, err);
+		return;
+	}
+	w->in_local = 1;
+	ev = event_new(EV_SELECTED, SERVICE_POP3);
+	ev->fstate.exists = localbox_count(w->local);
+	ev->folder = xstrdup(LOCALBOX_RAW);
+	worker_post(w, ev);
+}
+
+/* Envelopes of a range of the local folder. */
+static void
+worker_local_envelopes(struct worker *w, uint32_t first, uint32_t last)
+{
+	struct event *ev = event_new(EV_ENVELOPES, SERVICE_POP3);
+	enum status st;
+	char *err = NULL;
+
+	st = localbox_envelopes(w->local, first, last, &ev->envs, &ev->nenvs,
+	    &err);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_error(w, st, err);
+		return;
+	}
+	ev->folder = xstrdup(LOCALBOX_RAW);
+	worker_post(w, ev);
+}
+
+/* One message of the local folder; reading it marks it read. */
+static void
+worker_local_message(struct worker *w, uint32_t seq)
+{
+	struct event *ev = event_new(EV_MESSAGE, SERVICE_POP3);
+	struct mime_options opt;
+	enum status st;
+	char *err = NULL, *dumper;
+
+	dumper = worker_mime_options(w, &opt);
+	st = localbox_message(w->local, seq, &opt, &ev->msg, &err);
+	free(dumper);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_error(w, st, err);
+		return;
+	}
+	ev->seq = seq;
+	ev->folder = xstrdup(LOCALBOX_RAW);
+	if (localbox_mark_seen(w->local, seq, &err) != ST_OK) {
+		free(err);
+		err = NULL;
+	}
+	worker_local_unseen(w);
+	worker_post(w, ev);
+}
+
+/* Requests the local folder answers (and LIST without IMAP); 1 if r
+ * was one of them. */
+static int
+worker_do_local(struct worker *w, struct request *r)
+{
+	int local = w->local != NULL && w->in_local;
+
+	switch (r->type) {
+	case REQ_LIST:
+		if (w->acct->url[SERVICE_IMAP] != NULL)
+			return 0;
+		worker_do_list(w);
+		return 1;
+	case REQ_SELECT:
+		if (!localbox_is(r->folder))
+			return 0;
+		worker_local_select(w);
+		return 1;
+	case REQ_ENVELOPES:
+		if (!local)
+			return 0;
+		worker_local_envelopes(w, r->a, r->b);
+		return 1;
+	case REQ_MESSAGE:
+		if (!local)
+			return 0;
+		worker_local_message(w, r->a);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------ POP3 fetch */
+
+struct worker_fetch_ctx {
+	struct worker	*w;
+	struct timespec	 last;		/* of the last progress event */
+};
+
+/* Progress in the status line (a few times a second at most); stop
+ * when the user cancelled. */
+static int
+worker_fetch_progress(void *arg, const struct fetch_progress *p)
+{
+	struct worker_fetch_ctx *c = arg;
+	struct timespec now;
+	struct event *ev;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - c->last.tv_sec) * 1000 +
+	    (now.tv_nsec - c->last.tv_nsec) / 1000000;
+	if (p->total > 0 && p->done < p->total && (p->done == 0 || ms >= 200)) {
+		c->last = now;
+		ev = event_new(EV_PROGRESS, SERVICE_POP3);
+		/* TRANSLATORS: "work: fetching 3 of 200 (12 of 640 KiB)…" */
+		ev->text = xasprintf(_("%s: fetching %zu of %zu (%llu of %llu "
+		    "KiB)…"), c->w->acct->name, p->done + 1, p->total,
+		    (unsigned long long)(p->bytes / 1024),
+		    (unsigned long long)(p->total_bytes / 1024));
+		worker_post(c->w, ev);
+	}
+	return worker_was_cancelled(c->w);
+}
+
+/* Tell the UI the fetch is over: what it did, or why it failed. */
+static void
+worker_fetched(struct worker *w, enum status st,
+    const struct fetch_result *res, char *err)
+{
+	struct event *ev = event_new(EV_FETCHED, SERVICE_POP3);
+	char *sum = fetch_summary(w->acct, res);
+
+	ev->status = st;
+	if (st == ST_OK)
+		ev->text = xasprintf("%s: %s", w->acct->name, sum);
+	else if (res->fetched > 0 || res->deleted > 0)
+		ev->text = xasprintf("%s: %s; %s", w->acct->name, err, sum);
+	else
+		ev->text = xasprintf("%s: %s", w->acct->name, err);
+	free(sum);
+	free(err);
+	worker_post(w, ev);
+}
+
+/* Connect to POP3, log in, download into the Maildir, QUIT. */
+static void
+worker_do_fetch(struct worker *w)
+{
+	struct worker_fetch_ctx ctx = { w, { 0, 0 } };
+	struct fetch_result res;
+	struct maildir *md = NULL;
+	struct session *s;
+	enum status st;
+	char *err = NULL;
+
+	memset(&res, 0, sizeof(res));
+	if (w->acct->url[SERVICE_POP3] == NULL) {
+		worker_fetched(w, ST_USAGE, &res, xstrdup(_("this account has "
+		    "no POP3 server (pop3 = in its section)")));
+		return;
+	}
+	if ((st = fetch_open_maildir(w->acct, &md, &err)) != ST_OK) {
+		worker_fetched(w, st, &res, err);
+		return;
+	}
+	worker_busy_view(w, SERVICE_POP3);
+	s = worker_session(w, SERVICE_POP3);
+	if ((st = session_open(s, &err)) == ST_OK &&
+	    (st = worker_login(w, s, &err)) == ST_OK)
+		st = fetch_session(s, md, worker_fetch_progress, &ctx, &res,
+		    &err);
+	if (st != ST_OK && worker_was_cancelled(w)) {
+		free(err);
+		err = xstrdup(_("cancelled"));
+	}
+	worker_local_unseen(w);
+	worker_update(w, s, st == ST_OK || st == ST_LOCAL ? CONN_READY :
+	    s->level != LEVEL_NONE && st != ST_AUTH_REJECTED ?
+	    worker_fail_state(st) : CONN_FAILED, st, st == ST_OK ||
+	    st == ST_LOCAL ? NULL : err);
+	worker_close(w, s, 1);
+	maildir_free(md);
+	worker_fetched(w, st, &res, err);
+}
+
 /* Carry out one request. */
 static void
 worker_do(struct worker *w, struct request *r)
@@ -1099,6 +1383,12 @@ worker_do(struct worker *w, struct request *r)
 		worker_do_mail(w, r);
 		return;
 	}
+	if (r->type == REQ_FETCH) {
+		worker_do_fetch(w);
+		return;
+	}
+	if (worker_do_local(w, r))
+		return;
 	if (!worker_need_imap(w))
 		return;
 	/* Esc must reach the IMAP socket whatever was connected last. */
@@ -1163,6 +1453,8 @@ worker_main(void *arg)
 	/* Inside IDLE a LOGOUT is no command; leaving is enough then. */
 	worker_close(w, w->imap, w->act == NULL || !actions_idling(w->act));
 	w->imap = NULL;
+	localbox_free(w->local);
+	w->local = NULL;
 	return NULL;
 }
 
@@ -1293,6 +1585,13 @@ worker_postpone(struct worker *w, uint32_t job, char *msg, size_t len)
 	r->data = msg;
 	r->len = len;
 	worker_enqueue(w, r);
+}
+
+/* Download the account's POP3 mail into its Maildir. */
+void
+worker_fetch(struct worker *w)
+{
+	worker_request(w, REQ_FETCH, NULL, 0, 0);
 }
 
 /* Answer the password question (NULL: the user cancelled). */

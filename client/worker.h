@@ -40,7 +40,8 @@ struct svc_view {
 	char			*error;		/* translated, or NULL */
 	struct tls_info		 tls;		/* chain, version, errors */
 	struct transcript	*tr;		/* the last dialogue, or NULL */
-	unsigned		 unseen;	/* IMAP INBOX unseen count */
+	unsigned		 unseen;	/* IMAP: INBOX's unseen count;
+						   POP3: the local Maildir's */
 };
 
 enum ev_type {
@@ -52,6 +53,7 @@ enum ev_type {
 	EV_MESSAGE,
 	EV_ERROR,		/* an operation failed: status, text */
 	EV_PROGRESS,		/* text */
+	EV_FETCHED,		/* a POP3 fetch ended: status, text */
 	/* Writing mail; job is the number the UI gave the request. */
 	EV_RAW,			/* a whole message: raw, msg, seq, folder */
 	EV_ROUTE,		/* how mail would travel: route (status, text) */
@@ -111,6 +113,7 @@ void		 worker_list(struct worker *);
 void		 worker_select(struct worker *, const char *);
 void		 worker_envelopes(struct worker *, uint32_t, uint32_t);
 void		 worker_message(struct worker *, uint32_t);
+void		 worker_fetch(struct worker *);
 void		 worker_password(struct worker *, const char *);
 void		 worker_allow_plaintext(struct worker *);
 void		 worker_accept_cert(struct worker *, enum service,

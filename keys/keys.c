@@ -88,6 +88,8 @@ static const struct {
 	    N_("list the message's attachments") },
 	[OP_SAVE_ATTACHMENT] = { "save-attachment",
 	    N_("save an attachment into a folder") },
+	[OP_FETCH] = { "fetch",
+	    N_("download the account's POP3 mail into its Maildir") },
 };
 
 static const char *const keys_contexts[KC_COUNT] = {

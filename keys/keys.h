@@ -83,6 +83,7 @@ enum op {
 	OP_THREADS,		/* threads on/off */
 	OP_ATTACHMENTS,		/* the message's attachment list */
 	OP_SAVE_ATTACHMENT,	/* save an attachment into a folder */
+	OP_FETCH,		/* download POP3 mail into the Maildir */
 	OP_COUNT
 };
 

@@ -138,8 +138,8 @@ app_status_outbox(struct app *a, int y)
 	if (n == 0)
 		return;
 	/* TRANSLATORS: on the status line; F is the key that sends them. */
-	tag = xasprintf(ngettext(" outbox: %zu (F: send) ",
-	    " outbox: %zu (F: send) ", n), n);
+	tag = xasprintf(ngettext(" outbox: %zu (S: send) ",
+	    " outbox: %zu (S: send) ", n), n);
 	w = text_width(tag);
 	if (w < term_cols())
 		term_put(y, term_cols() - w, w, AT_WARN, tag);
@@ -248,7 +248,7 @@ app_outbox_refresh(struct app *a, int account)
 	app_dirty(a);
 }
 
-/* F: try the current account's outbox again. */
+/* S: try the current account's outbox again. */
 static void
 app_flush(struct app *a)
 {
@@ -276,7 +276,7 @@ app_submitted(struct app *a, const struct event *ev)
 		    _("The message was sent."));
 	else if (ev->type == EV_SENT)
 		app_message(a, 1, ev->queued ? _("Not sent, kept in the "
-		    "outbox (F: try again): %s") : _("Not sent: %s"), why);
+		    "outbox (S: try again): %s") : _("Not sent: %s"), why);
 	else if (ev->status == ST_OK && ev->nleft == 0)
 		app_message(a, 0, ngettext("Sent %zu message from the outbox.",
 		    "Sent %zu messages from the outbox.", ev->nsent),
@@ -289,6 +289,24 @@ app_submitted(struct app *a, const struct event *ev)
 		app_message(a, 1, ngettext("Sent %zu, %zu message is still in "
 		    "the outbox: %s", "Sent %zu, %zu messages are still in the "
 		    "outbox: %s", ev->nleft), ev->nsent, ev->nleft, why);
+}
+
+/* Download the current account's POP3 mail (on its worker). */
+static void
+app_fetch(struct app *a)
+{
+	const struct account *acct = app_account(a, a->account);
+
+	if (acct == NULL)
+		return;
+	if (acct->url[SERVICE_POP3] == NULL) {
+		app_message(a, 1, _("%s has no POP3 server: add pop3 = "
+		    "pop3s://HOST and maildir = DIR to its section to fetch "
+		    "mail"), acct->name);
+		return;
+	}
+	worker_fetch(a->workers[a->account]);
+	app_message(a, 0, _("%s: fetching mail over POP3…"), acct->name);
 }
 
 /* Operations every screen shares, when the screen did not take them. */
@@ -324,6 +342,9 @@ app_global_op(struct app *a, enum op op)
 	case OP_CONNECT:
 		worker_connect(a->workers[a->account]);
 		app_message(a, 0, "%s", _("connecting..."));
+		break;
+	case OP_FETCH:
+		app_fetch(a);
 		break;
 	case OP_CANCEL:
 		worker_cancel(a->workers[a->account]);
@@ -400,6 +421,10 @@ app_event(struct app *a, const struct event *ev)
 		if (ev->text != NULL)
 			app_message(a, 0, "%s", ev->text);
 		break;
+	case EV_FETCHED:
+		app_message(a, ev->status != ST_OK, "%s", ev->text ? ev->text :
+		    "");
+		break;
 	default:
 		break;
 	}
@@ -458,8 +483,13 @@ app_run(struct app *a)
 int
 app_imap_down(struct app *a, int account)
 {
-	enum conn_state st = worker_state(a->workers[account], SERVICE_IMAP);
+	const struct account *acct = app_account(a, account);
+	enum conn_state st;
 
+	/* Without IMAP there is nothing to wait for (the local folder). */
+	if (acct == NULL || acct->url[SERVICE_IMAP] == NULL)
+		return 0;
+	st = worker_state(a->workers[account], SERVICE_IMAP);
 	return st != CONN_READY && st != CONN_BUSY;
 }
 

@@ -10,6 +10,7 @@ int	cmd_probe(int, char **);
 int	cmd_guide(int, char **);
 int	cmd_send(int, char **);
 int	cmd_send_is_sendmail(int, char **);
+int	cmd_fetch(int, char **);
 int	ui_main(int, char **);
 void	cmd_config_hint(const char *);
 void	cmd_error(const char *, ...) __attribute__((format(printf, 1, 2)));

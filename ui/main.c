@@ -55,17 +55,9 @@ usage(FILE *f)
 	    "       starling guide [--config FILE] [ACCOUNT]\n"
 	    "       starling send [--config FILE] [--account NAME] [-t] "
 	    "[-f FROM] [RECIPIENT...] < message\n"
+	    "       starling fetch [--config FILE] [--allow-plaintext-auth] "
+	    "ACCOUNT\n"
 	    "       starling --help | --version\n"));
-}
-
-/* Subcommands that later issues build. */
-static int
-not_yet(const char *what)
-{
-	/* TRANSLATORS: %s is a subcommand or "the interactive UI". */
-	cmd_error(_("%s is not built yet in this version; "
-	    "'starling --help' lists what this version can do"), what);
-	return 1;
 }
 
 int
@@ -105,7 +97,7 @@ main(int argc, char **argv)
 	if (cmd_send_is_sendmail(argc, argv))
 		return cmd_send(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "fetch") == 0)
-		return not_yet(argv[1]);
+		return cmd_fetch(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd_error(_("unknown command \"%s\""), argv[1]);
 		usage(stderr);

@@ -30,6 +30,10 @@ accounts_state_text(const struct svc_view *v, enum service svc)
 		if (svc == SERVICE_IMAP)
 			return xasprintf(ngettext("%u unseen", "%u unseen",
 			    v->unseen), v->unseen);
+		/* POP3: what waits unread in the local Maildir. */
+		if (svc == SERVICE_POP3 && v->unseen > 0)
+			return xasprintf(ngettext("secured, %u unseen",
+			    "secured, %u unseen", v->unseen), v->unseen);
 		return xstrdup(_("secured"));
 	case CONN_REFUSED:
 		return xstrdup(v->status == ST_TLS_FAILED ?
@@ -138,7 +142,9 @@ accounts_select(struct app *a, int idx)
 
 	a->account = idx;
 	worker_snapshot(a->workers[idx], SERVICE_IMAP, &v, 0);
-	if (!v.configured)
+	if (!v.configured && app_account(a, idx)->maildir != NULL)
+		app_push(a, scr_folders_new(a, idx));
+	else if (!v.configured)
 		app_message(a, 1, "%s", _("this account has no IMAP server"));
 	else if (v.state == CONN_READY)
 		app_push(a, scr_folders_new(a, idx));

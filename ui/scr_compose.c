@@ -342,7 +342,7 @@ cp_sent(struct compose *cp, const struct account *acct,
 	cp->result_bad = ev->status != ST_OK || ev->warning != NULL;
 	if (ev->status != ST_OK)
 		cp->result = xasprintf(_("Not sent: %s\n\nThe message is safe "
-		    "in the outbox of %s. Press F to try again once this is "
+		    "in the outbox of %s. Press S to try again once this is "
 		    "fixed; nothing is sent in the clear."), why, acct->name);
 	else if (ev->warning != NULL)
 		cp->result = xasprintf(_("The message was sent, but: %s"),

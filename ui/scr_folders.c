@@ -179,6 +179,11 @@ folders_event(struct screen *s, const struct event *ev)
 		if (ev->service == SERVICE_IMAP)
 			folders_service(s);
 		break;
+	case EV_FETCHED:
+		/* New counts for the local folder. */
+		if (!f->pending && !f->lost)
+			folders_request(s);
+		break;
 	default:
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "localbox.h"
 #include "ixview.h"
 #include "screen.h"
 #include "term.h"
@@ -253,6 +254,8 @@ ix_service(struct screen *s)
 {
 	struct index *ix = s->data;
 
+	if (localbox_is(ix->raw))
+		return;
 	if (app_imap_back(s->app, ix->account, &ix->lost) && !ix->pending)
 		ix_select(s);
 }
@@ -289,6 +292,11 @@ ix_event(struct screen *s, const struct event *ev)
 	case EV_SERVICE:
 		if (ev->service == SERVICE_IMAP)
 			ix_service(s);
+		break;
+	case EV_FETCHED:
+		/* New mail in the local folder: open it again. */
+		if (localbox_is(ix->raw) && !ix->pending)
+			ix_select(s);
 		break;
 	default:
 		return;
@@ -1128,7 +1136,7 @@ scr_index_new(struct app *a, int account, const char *raw,
 		app_message(a, 1, "%s", err);
 		free(err);
 	}
-	ix->lost = app_imap_down(a, account);
+	ix->lost = !localbox_is(raw) && app_imap_down(a, account);
 	ix_select(s);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "i18n.h"
+#include "localbox.h"
 #include "screen.h"
 #include "term.h"
 #include "text.h"
@@ -457,6 +458,8 @@ pg_service(struct screen *s)
 {
 	struct pager *pg = s->data;
 
+	if (localbox_is(pg->raw))
+		return;
 	if (app_imap_back(s->app, pg->account, &pg->lost) && !pg->loaded &&
 	    !pg->pending)
 		pg_request(s, 1);
@@ -540,7 +543,7 @@ scr_pager_new(struct app *a, int account, const char *raw, uint32_t seq)
 	pg->raw = xstrdup(raw);
 	pg->seq = seq;
 	pg->rows = term_rows() > 3 ? term_rows() - 3 : 1;
-	pg->lost = app_imap_down(a, account);
+	pg->lost = !localbox_is(raw) && app_imap_down(a, account);
 	pg_request(s, 0);
 	return s;
 }

@@ -5,7 +5,7 @@
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 bld=${top_builddir:-$src}
 secs=${1:-0}
-names="url config transcript sanitize keys transit authres guide envelope outbox draft thread mime charset"
+names="url config transcript sanitize keys transit authres guide envelope outbox draft thread mime charset localbox"
 set -- $names
 echo "1..$#"
 if ! command -v clang >/dev/null 2>&1; then
@@ -35,6 +35,7 @@ for f in $names; do
 	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	thread) extra="$src/client/thread.c" ;;
 	mime|charset) extra="$src/client/mime.c $src/client/charset.c $src/client/html.c $src/client/argv.c $src/client/strbuf.c $src/ui/text.c $(pkg-config --cflags --libs libetpan libxml-2.0 libseccomp)" ;;
+	localbox) extra="$src/client/localbox.c $src/client/maildir.c $src/client/mailbox.c $(pkg-config --libs libetpan)" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

@@ -276,7 +276,7 @@ ui_point $? "the outbox of plain holds the message" \
     "$(find "$XDG_DATA_HOME/starling/outbox" 2>&1)"
 ui_keys q
 wait_for "starling: accounts"
-ui_keys F
+ui_keys S
 wait_re 'Sent 0, 1 message is still in the outbox' 30
 ui_point $? "F tries the outbox again: still refused, still kept"
 sleep 0.5

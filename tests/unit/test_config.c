@@ -403,6 +403,29 @@ test_bad_boolean(void **state)
 	    "allow_plaintext_auth must be yes or no, not \"maybe\"");
 }
 
+/* pop3_delete: off unless set; yes deletes; a bad value says what it
+ * takes, with its line. */
+static void
+test_pop3_delete(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_ok(ACCOUNT "pop3 = pop3s://h.example\n");
+	assert_int_equal(cfg->accounts[0]->pop3_delete, 0);
+	config_free(cfg);
+	cfg = load_ok(ACCOUNT "pop3_delete = yes\n");
+	assert_int_equal(cfg->accounts[0]->pop3_delete, 1);
+	config_free(cfg);
+	cfg = load_ok(ACCOUNT "pop3_delete = off\n");
+	assert_int_equal(cfg->accounts[0]->pop3_delete, 0);
+	config_free(cfg);
+	load_fails(ACCOUNT "user = a\npop3_delete = always\n", 4,
+	    "pop3_delete must be yes or no, not \"always\"");
+	load_fails("[starling]\npop3_delete = yes\n", 2, "key \"pop3_delete\" "
+	    "belongs in an account section, not in [starling]");
+}
+
 /* Timeouts from 1 to 3600 seconds. */
 static void
 test_timeout_limits(void **state)
@@ -879,6 +902,7 @@ main(void)
 		cmocka_unit_test(test_bom_and_crlf),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_bad_boolean),
+		cmocka_unit_test(test_pop3_delete),
 		cmocka_unit_test(test_timeout_limits),
 		cmocka_unit_test(test_bad_timeout),
 		cmocka_unit_test(test_bad_pin),
