@@ -12,8 +12,8 @@
 #   - the pager shows the Japanese sender and subject;
 #   - wrapped Japanese text (the guide) never ends a row with a character
 #     cut in half nor starts one with "。" or "、".
-# The catalog is built here from po/ja.po (and the po/ja-*.po compendia of
-# branches not merged yet) and found through STARLING_LOCALEDIR.
+# The catalog is built here from po/ja.po and found through
+# STARLING_LOCALEDIR.
 set -u
 . "$(dirname "$0")/lib.sh"
 command -v msgfmt >/dev/null 2>&1 || tap_skip_all "msgfmt not installed (gettext)"
@@ -25,10 +25,8 @@ tap_plan 15
 # ------------------------------------------------------------- the catalog
 export STARLING_LOCALEDIR=$H/locale
 mkdir -p "$STARLING_LOCALEDIR/ja/LC_MESSAGES"
-po=("$top_srcdir"/po/ja-*.po)
-[ -e "${po[0]}" ] || po=()
-out=$(msgcat --use-first "${po[@]}" "$top_srcdir/po/ja.po" -o "$H/ja.po" 2>&1 &&
-    msgfmt -o "$STARLING_LOCALEDIR/ja/LC_MESSAGES/starling.mo" "$H/ja.po" 2>&1) ||
+out=$(msgfmt -o "$STARLING_LOCALEDIR/ja/LC_MESSAGES/starling.mo" \
+    "$top_srcdir/po/ja.po" 2>&1) ||
     harness_fail "could not build the Japanese catalog: $out"
 UI_LANG=ja_JP.UTF-8
 
