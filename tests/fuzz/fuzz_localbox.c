@@ -92,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    e[0].from == NULL || e[0].subject == NULL)
 		abort();
 	mailbox_envelopes_free(e, n);
-	if (localbox_message(lb, 1, &m, &err) != ST_OK || m.headers == NULL ||
+	if (localbox_message(lb, 1, NULL, &m, &err) != ST_OK || m.headers == NULL ||
 	    m.body == NULL)
 		abort();
 	mailbox_message_clear(&m);

@@ -35,7 +35,7 @@ for f in $names; do
 	draft) extra="$src/client/draft.c $src/client/message.c $src/client/address.c $src/client/encode.c $(pkg-config --libs libetpan) -lmagic" ;;
 	thread) extra="$src/client/thread.c" ;;
 	mime|charset) extra="$src/client/mime.c $src/client/charset.c $src/client/html.c $src/client/argv.c $src/client/strbuf.c $src/ui/text.c $(pkg-config --cflags --libs libetpan libxml-2.0 libseccomp)" ;;
-	localbox) extra="$src/client/localbox.c $src/client/maildir.c $src/client/mailbox.c $(pkg-config --libs libetpan)" ;;
+	localbox) extra="$src/client/localbox.c $src/client/maildir.c $src/client/mailbox.c $src/client/mime.c $src/client/charset.c $src/client/html.c $src/client/argv.c $src/client/strbuf.c $src/client/transit.c $src/client/authres.c $(pkg-config --cflags --libs libetpan libxml-2.0 libseccomp)" ;;
 	esac
 	if ! clang $flags -o "$out/fuzz_$f" "$src/tests/fuzz/fuzz_$f.c" $common $extra >"$out/$f.log" 2>&1; then
 		echo "not ok $n - fuzz_$f builds"; sed 's/^/# /' "$out/$f.log"; continue

@@ -248,7 +248,8 @@ test_localbox_message(void **state)
 	for (seq = 1; seq <= n && strcmp(e[seq - 1].subject, "plain"); seq++)
 		;
 	mailbox_envelopes_free(e, n);
-	assert_int_equal(localbox_message(lb, (uint32_t)seq, &m, &err), ST_OK);
+	assert_int_equal(localbox_message(lb, (uint32_t)seq, NULL, &m, &err),
+	    ST_OK);
 	assert_string_equal(m.headers, "From: carol@example.com\n"
 	    "Subject: plain\n");
 	assert_string_equal(m.body, "second\n");
@@ -281,7 +282,7 @@ test_localbox_empty(void **state)
 
 	assert_int_equal(localbox_open(path, &lb, &err), ST_OK);
 	assert_int_equal(localbox_count(lb), 0);
-	assert_int_equal(localbox_message(lb, 1, &m, &err), ST_USAGE);
+	assert_int_equal(localbox_message(lb, 1, NULL, &m, &err), ST_USAGE);
 	assert_non_null(strstr(err, "no message 1"));
 	free(err);
 	err = NULL;
