@@ -267,7 +267,7 @@ ui_point $? "a: a file typed in the dialog is attached and listed"
 ui_keys y
 wait_for "The message is safe in the outbox of plain" 30
 ui_point $? "y: not sent, kept in the outbox, and the screen says how to retry"
-wait_re 'outbox: 1 \(F: send\)' 5
+wait_re 'outbox: 1 \(S: send\)' 5
 ui_point $? "the status line counts the outbox: 1"
 n=$(find "$XDG_DATA_HOME/starling/outbox/plain" -type f -path '*/new/*' \
     -o -type f -path '*/cur/*' 2>/dev/null | wc -l)

@@ -69,7 +69,7 @@ ui_point $? "Enter on a POP3-only account opens its folders: Local: pop, 3 unsee
 ui_keys Enter
 wait_for "starling: pop: Local: pop (3 messages)"
 st=$?
-wait_re '^ N +2024-01-01 Bob Example +[0-9]+ Fetched 3$'
+wait_re '^ N +. 2024-01-01 Bob Example +[0-9]+ Fetched 3$'
 ui_point $((st || $?)) "the index lists sender, date, size and subject" \
     "sent: Enter; expected the title 'pop: Local: pop (3 messages)' and a row 'N 2024-01-01 Bob Example ... Fetched 3'"
 ui_keys Enter
@@ -99,6 +99,8 @@ read_row=$(grep -E 'Fetched 3$' <<<"$PANE")
 ui_point $? "read from the file again, message 3 is still read" "row: $read_row"
 
 ui_keys '?'
+wait_for "starling: help: index"
+ui_keys End
 wait_re '^ *I +fetch +download'
 ui_point $? "the help screen lists I: fetch" "sent: ?; expected a row 'I  fetch  download ...'"
 ui_keys q q q

@@ -290,7 +290,9 @@ test_defaults(void **state)
 	assert_int_equal(keys_lookup(map, KC_COMPOSE, 'a'), OP_ATTACH);
 	assert_int_equal(keys_lookup(map, KC_COMPOSE, 'p'), OP_POSTPONE);
 	assert_int_equal(keys_lookup(map, KC_COMPOSE, 'q'), OP_BACK);
-	assert_int_equal(keys_lookup(map, KC_ACCOUNTS, 'F'), OP_FLUSH);
+	assert_int_equal(keys_lookup(map, KC_ACCOUNTS, 'S'), OP_FLUSH);
+	assert_int_equal(keys_lookup(map, KC_ACCOUNTS, 'I'), OP_FETCH);
+	assert_int_equal(keys_lookup(map, KC_INDEX, 'F'), OP_FLAG);
 	assert_int_equal(keys_lookup(map, KC_ACCOUNTS, 'r'), OP_NONE);
 	keys_free(map);
 }
