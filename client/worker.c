@@ -42,6 +42,10 @@ enum req_type {
 	REQ_POSTPONE,
 };
 
+/* Background work after a connect waits until the UI has been quiet
+ * this long (the UI asks for a folder's envelopes right after SELECT). */
+#define WORKER_SETTLE_MS	200
+
 /* IDLE is renewed after this long (servers may end it at 30 minutes). */
 #define WORKER_IDLE_RENEW_MS	(29 * 60 * 1000)
 
@@ -86,6 +90,7 @@ struct worker {
 	/* Worker thread only. */
 	struct session		*imap;
 	char			*selected;
+	int			 rest_pending;	/* worker_connect_rest() to do */
 	struct localbox		*local;		/* the local folder, listed */
 	int			 in_local;	/* it is the selected folder */
 	/* Actions and watching the open folder (worker thread only, but
@@ -100,6 +105,7 @@ struct worker {
 };
 
 static int worker_was_cancelled(struct worker *);
+static int worker_has_work(struct worker *);
 static void worker_act_reset(struct worker *, const struct folder_state *);
 static void worker_post_changes(struct worker *);
 
@@ -392,6 +398,7 @@ worker_inbox_unseen(struct worker *w)
 	pthread_mutex_lock(&w->lock);
 	w->views[SERVICE_IMAP].unseen = unseen;
 	pthread_mutex_unlock(&w->lock);
+	worker_post(w, event_new(EV_SERVICE, SERVICE_IMAP));
 }
 
 /* The local Maildir's unseen count, for the POP3 row of the accounts
@@ -444,7 +451,6 @@ worker_connect_imap(struct worker *w)
 		return;
 	}
 	w->imap = s;
-	worker_inbox_unseen(w);
 	worker_update(w, s, CONN_READY, ST_OK, NULL);
 }
 
@@ -466,18 +472,34 @@ worker_secure_only(struct worker *w, enum service svc)
 	free(err);
 }
 
-/* Connect every configured service; IMAP first. */
+/* What a connect left for later: unseen counts, POP3 and SMTP locks. */
 static void
-worker_do_connect(struct worker *w)
+worker_connect_rest(struct worker *w)
 {
 	enum service svc;
 
+	w->rest_pending = 0;
 	worker_local_unseen(w);
-	if (w->acct->url[SERVICE_IMAP] != NULL)
-		worker_connect_imap(w);
+	if (w->imap != NULL)
+		worker_inbox_unseen(w);
 	for (svc = SERVICE_POP3; svc < SERVICE_COUNT; svc++)
 		if (w->acct->url[svc] != NULL)
 			worker_secure_only(w, svc);
+}
+
+/* Connect IMAP, then the rest (unseen counts, the other services'
+ * locks); when the UI already asked for more (-f FOLDER queues its
+ * SELECT right behind the connect), the rest waits until the UI's
+ * requests settle (worker_background()), so the folder opens first. */
+static void
+worker_do_connect(struct worker *w)
+{
+	if (w->acct->url[SERVICE_IMAP] != NULL)
+		worker_connect_imap(w);
+	if (worker_has_work(w))
+		w->rest_pending = 1;
+	else
+		worker_connect_rest(w);
 }
 
 /* Is IMAP ready for a request? Post an error if not. */
@@ -1416,6 +1438,36 @@ worker_do(struct worker *w, struct request *r)
 	worker_post_changes(w);
 }
 
+/* With the lock held and no request waiting: once the UI has asked
+ * nothing for WORKER_SETTLE_MS, do what a connect left for later (as
+ * busy work, so Esc reaches it); 1 if the caller must look again. */
+static int
+worker_background(struct worker *w)
+{
+	struct timespec until;
+
+	if (!w->rest_pending)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += WORKER_SETTLE_MS * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (w->reqs == NULL && !w->quit &&
+	    pthread_cond_timedwait(&w->cond, &w->lock, &until) == 0)
+		continue;
+	if (w->reqs != NULL || w->quit)
+		return 1;
+	w->busy = 1;
+	w->cancelled = 0;
+	pthread_mutex_unlock(&w->lock);
+	worker_connect_rest(w);
+	pthread_mutex_lock(&w->lock);
+	w->busy = 0;
+	return 1;
+}
+
 /* The thread: take requests in order until told to quit. */
 static void *
 worker_main(void *arg)
@@ -1426,6 +1478,8 @@ worker_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		while (w->reqs == NULL && !w->quit) {
+			if (worker_background(w))
+				continue;
 			if (worker_can_watch(w)) {
 				pthread_mutex_unlock(&w->lock);
 				worker_watch(w);
