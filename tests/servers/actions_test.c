@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "actions.h"
 #include "config.h"
@@ -120,17 +121,18 @@ put_flags(unsigned f)
 		putchar('-');
 }
 
-/* Print and forget the changes collected so far. */
-static void
+/* Print and forget the changes collected so far; how many EXISTS. */
+static int
 put_changes(struct actions *a)
 {
 	static const char *const name[] = { "exists", "expunge", "flags" };
 	struct act_change *ch;
 	size_t n, i;
-	int resync;
+	int resync, exists = 0;
 
 	n = actions_take(a, &ch, &resync);
 	for (i = 0; i < n; i++) {
+		exists += ch[i].type == ACT_EXISTS;
 		printf("change\t%s\t%u\t%u\t", name[ch[i].type], ch[i].seq,
 		    ch[i].uid);
 		put_flags(ch[i].flags);
@@ -139,6 +141,7 @@ put_changes(struct actions *a)
 	if (resync)
 		puts("resync\t1");
 	free(ch);
+	return exists;
 }
 
 /* Print UIDs, one per line. */
@@ -342,13 +345,28 @@ cmd_idle(struct run *r, char **errstr)
 	enum status st;
 	int secs = r->argc ? atoi(r->argv[0]) : 10;
 
-	if ((st = actions_idle(r->a, errstr)) != ST_OK)
-		return st;
-	printf("idling\t1\n");
-	fflush(stdout);
-	w = actions_wait(r->a, -1, secs * 1000);
-	printf("woke\t%s\n", w == ACT_WAKE_SERVER ? "server" : "timeout");
-	return actions_idle_done(r->a, errstr);
+	time_t until = time(NULL) + secs;
+	int said = 0;
+
+	/* The server may speak first without news (a late continuation, a
+	 * keepalive): IDLE again until an EXISTS came or the time is up, as
+	 * the worker does. */
+	for (;;) {
+		if ((st = actions_idle(r->a, errstr)) != ST_OK)
+			return st;
+		if (!said)
+			printf("idling\t1\n");
+		fflush(stdout);
+		w = actions_wait(r->a, -1, (int)(until - time(NULL)) * 1000);
+		if (!said++)
+			printf("woke\t%s\n", w == ACT_WAKE_SERVER ? "server" :
+			    "timeout");
+		if ((st = actions_idle_done(r->a, errstr)) != ST_OK)
+			return st;
+		if (put_changes(r->a) > 0 || w != ACT_WAKE_SERVER ||
+		    time(NULL) >= until)
+			return ST_OK;
+	}
 }
 
 /* Run one command on the open folder. */
