@@ -77,24 +77,6 @@ struct fetch {
 	struct fetch_result	*res;
 };
 
-static enum status fetch_fail(char **, int, const char *, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* A sentence for a failed system call on a local file. */
-static enum status
-fetch_fail(char **errstr, int err, const char *fmt, ...)
-{
-	char *what;
-	va_list ap;
-
-	va_start(ap, fmt);
-	what = xvasprintf(fmt, ap);
-	va_end(ap);
-	*errstr = xasprintf("%s: %s", what, strerror(err));
-	free(what);
-	return ST_LOCAL;
-}
-
 /* ------------------------------------------------------------------ tags */
 
 /*
@@ -218,14 +200,14 @@ fetch_lock(struct fetch *f, char **errstr)
 
 	f->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (f->lock_fd == -1)
-		st = fetch_fail(errstr, errno, _("cannot open %s"), path);
+		st = status_local(errstr, errno, _("cannot open %s"), path);
 	else if (flock(f->lock_fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK)
 			*errstr = xasprintf(_("another fetch is downloading "
 			    "into %s; try again when it is done"),
 			    maildir_root(f->md));
 		else
-			fetch_fail(errstr, errno, _("cannot lock %s"), path);
+			status_local(errstr, errno, _("cannot lock %s"), path);
 		st = ST_LOCAL;
 	}
 	free(path);
@@ -267,7 +249,7 @@ fetch_state_load(struct fetch *f, char **errstr)
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		enum status st = errno == ENOENT ? ST_OK :
-		    fetch_fail(errstr, errno, _("cannot read %s"), path);
+		    status_local(errstr, errno, _("cannot read %s"), path);
 		free(path);
 		return st;
 	}
@@ -335,11 +317,11 @@ fetch_state_replace(struct fetch *f, const struct fetch_set *set,
 	if (fd == -1 || fetch_state_write(fd, set) == -1) {
 		err = errno;
 		unlink(tmp);
-		st = fetch_fail(errstr, err, _("cannot write %s"), tmp);
+		st = status_local(errstr, err, _("cannot write %s"), tmp);
 	} else if (rename(tmp, path) == -1 || fetch_sync_root(f) == -1) {
 		err = errno;
 		unlink(tmp);
-		st = fetch_fail(errstr, err, _("cannot write %s"), path);
+		st = status_local(errstr, err, _("cannot write %s"), path);
 	}
 	free(tmp);
 	free(path);

@@ -25,25 +25,6 @@ struct maildir {
 
 static const char *const maildir_subdirs[] = { "tmp", "new", "cur" };
 
-static enum status maildir_fail(char **, int, const char *, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* A sentence for a failed system call: fmt is a translated "... %s: %s"
- * with the path, then the system's reason for err. */
-static enum status
-maildir_fail(char **errstr, int err, const char *fmt, ...)
-{
-	char *what;
-	va_list ap;
-
-	va_start(ap, fmt);
-	what = xvasprintf(fmt, ap);
-	va_end(ap);
-	*errstr = xasprintf("%s: %s", what, strerror(err));
-	free(what);
-	return ST_LOCAL;
-}
-
 /* mkdir that accepts an existing directory. */
 static int
 maildir_mkdir(const char *path)
@@ -69,14 +50,14 @@ maildir_mkdirs(const char *path, char **errstr)
 	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (maildir_mkdir(dir) == -1) {
-			st = maildir_fail(errstr, errno, _("cannot create %s"),
+			st = status_local(errstr, errno, _("cannot create %s"),
 			    dir);
 			break;
 		}
 		*p = '/';
 	}
 	if (st == ST_OK && maildir_mkdir(dir) == -1)
-		st = maildir_fail(errstr, errno, _("cannot create %s"), dir);
+		st = status_local(errstr, errno, _("cannot create %s"), dir);
 	free(dir);
 	return st;
 }
@@ -104,7 +85,7 @@ maildir_open(const char *path, int create, struct maildir **out,
 		errno = ENOTDIR;
 		if (create ? maildir_mkdir(sub) == -1 :
 		    (stat(sub, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
-			st = maildir_fail(errstr, errno,
+			st = status_local(errstr, errno,
 			    _("cannot open the Maildir folder %s"), sub);
 			free(sub);
 			return st;
@@ -228,7 +209,7 @@ maildir_sync_dir(const char *root, const char *sub, char **errstr)
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(fd) == -1)
-		st = maildir_fail(errstr, errno,
+		st = status_local(errstr, errno,
 		    _("cannot sync %s to disk"), dir);
 	if (fd != -1)
 		close(fd);
@@ -245,17 +226,17 @@ maildir_write_tmp(const char *tmp, const void *data, size_t len,
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1)
-		return maildir_fail(errstr, errno, _("cannot create %s"), tmp);
+		return status_local(errstr, errno, _("cannot create %s"), tmp);
 	if (maildir_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
 		err = errno;
 		close(fd);
 		unlink(tmp);
-		return maildir_fail(errstr, err, _("cannot write %s"), tmp);
+		return status_local(errstr, err, _("cannot write %s"), tmp);
 	}
 	if (close(fd) == -1) {
 		err = errno;
 		unlink(tmp);
-		return maildir_fail(errstr, err, _("cannot write %s"), tmp);
+		return status_local(errstr, err, _("cannot write %s"), tmp);
 	}
 	return ST_OK;
 }
@@ -303,7 +284,7 @@ maildir_deliver(struct maildir *md, const void *data, size_t len,
 	free(name);
 	if ((st = maildir_write_tmp(tmp, data, len, errstr)) == ST_OK) {
 		if (maildir_publish(tmp, final) == -1) {
-			st = maildir_fail(errstr, errno,
+			st = status_local(errstr, errno,
 			    _("cannot deliver the message to %s"), final);
 			unlink(tmp);
 		} else
@@ -356,7 +337,7 @@ maildir_scan(struct maildir *md, const char *sub, struct maildir_entry **v,
 
 	dir = xasprintf("%s/%s", md->root, sub);
 	if ((d = opendir(dir)) == NULL) {
-		enum status st = maildir_fail(errstr, errno,
+		enum status st = status_local(errstr, errno,
 		    _("cannot read %s"), dir);
 		free(dir);
 		return st;
@@ -499,7 +480,7 @@ maildir_read(struct maildir *md, const char *rel, char **data, size_t *len,
 fail:
 	free(buf);
 	{
-		enum status st = maildir_fail(errstr, errno,
+		enum status st = status_local(errstr, errno,
 		    _("cannot read %s"), path);
 		free(path);
 		return st;
@@ -517,7 +498,7 @@ maildir_remove(struct maildir *md, const char *rel, char **errstr)
 		fatalx("maildir_remove: bad path");
 	path = xasprintf("%s/%s", md->root, rel);
 	if (unlink(path) == -1) {
-		st = maildir_fail(errstr, errno, _("cannot remove %s"), path);
+		st = status_local(errstr, errno, _("cannot remove %s"), path);
 		free(path);
 		return st;
 	}
@@ -566,7 +547,7 @@ maildir_set_seen(struct maildir *md, const char *rel, int seen,
 	from = xasprintf("%s/%s", md->root, rel);
 	dst = xasprintf("%s/%s", md->root, to);
 	if (strcmp(from, dst) != 0 && rename(from, dst) == -1)
-		st = maildir_fail(errstr, errno, _("cannot rename %s"), from);
+		st = status_local(errstr, errno, _("cannot rename %s"), from);
 	else
 		st = maildir_sync_dir(md->root, "cur", errstr);
 	free(from);

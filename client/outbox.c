@@ -49,26 +49,6 @@ outbox_path(const char *account)
 	return path;
 }
 
-static enum status outbox_fail(char **, const char *, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* A sentence for a failed system call: fmt is a translated sentence
- * naming the path; the system's reason follows. */
-static enum status
-outbox_fail(char **errstr, const char *fmt, ...)
-{
-	int err = errno;
-	char *what;
-	va_list ap;
-
-	va_start(ap, fmt);
-	what = xvasprintf(fmt, ap);
-	va_end(ap);
-	*errstr = xasprintf("%s: %s", what, strerror(err));
-	free(what);
-	return ST_LOCAL;
-}
-
 /* Open the account's outbox; create it (0700) if asked, else *out is
  * NULL when there is none. */
 enum status
@@ -97,7 +77,8 @@ outbox_open(const struct account *acct, int create, struct outbox **out,
 	reasons = xasprintf("%s/reasons", path);
 	if ((mkdir(reasons, 0700) == -1 && errno != EEXIST) ||
 	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		st = outbox_fail(errstr, _("outbox: cannot open %s"), reasons);
+		st = status_local(errstr, errno, _("outbox: cannot open %s"),
+		    reasons);
 		free(reasons);
 		maildir_free(md);
 		free(path);
@@ -337,7 +318,8 @@ outbox_put(struct outbox *ob, const char *msg, size_t len,
 	flock(ob->dirfd, LOCK_EX);
 	st = maildir_deliver(ob->md, data, dlen, id, NULL, &e->rel, errstr);
 	if (st == ST_OK && (e->fd = outbox_lock(ob, e->rel)) == -1)
-		st = outbox_fail(errstr, _("outbox: cannot lock %s"), e->rel);
+		st = status_local(errstr, errno, _("outbox: cannot lock %s"),
+		    e->rel);
 	flock(ob->dirfd, LOCK_UN);
 	free(data);
 	if (st != ST_OK) {
@@ -450,7 +432,8 @@ outbox_set_reason(struct outbox *ob, struct outbox_entry *e,
 	    0600)) == -1 || write(fd, text, strlen(text)) !=
 	    (ssize_t)strlen(text) || fsync(fd) == -1 ||
 	    rename(tmp, path) == -1)
-		st = outbox_fail(errstr, _("outbox: cannot write %s"), path);
+		st = status_local(errstr, errno, _("outbox: cannot write %s"),
+		    path);
 	if (fd != -1)
 		close(fd);
 	if (st == ST_OK && (dfd = open(dir, O_RDONLY | O_DIRECTORY |

@@ -1,7 +1,12 @@
-/* status.c: names of outcomes, for logs and JSON. */
+/* status.c: names of outcomes, for logs and JSON; local file errors. */
 #include "build-config.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "status.h"
+#include "xmalloc.h"
 
 /* The stable name of an outcome. */
 const char *
@@ -24,4 +29,19 @@ status_name(enum status st)
 		return "local";
 	}
 	return "unknown";
+}
+
+/* A failed system call on a local file, in words: ST_LOCAL. */
+enum status
+status_local(char **errstr, int err, const char *fmt, ...)
+{
+	char *what;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	*errstr = xasprintf("%s: %s", what, strerror(err));
+	free(what);
+	return ST_LOCAL;
 }

@@ -3,7 +3,11 @@
  * The values are starling's exit codes (DESIGN.md "Command line"). Every
  * function in client/ that returns an enum status and takes a char **errstr
  * sets *errstr to a newly allocated, translated sentence when it returns
- * anything but ST_OK, and leaves it untouched on ST_OK. */
+ * anything but ST_OK, and leaves it untouched on ST_OK.
+ *
+ * status_local() is that for a failed system call on a local file: it
+ * sets *errstr to the translated sentence fmt (naming the file), ": ",
+ * and strerror(err), and returns ST_LOCAL. */
 #ifndef STARLING_STATUS_H
 #define STARLING_STATUS_H
 
@@ -18,5 +22,7 @@ enum status {
 };
 
 const char *status_name(enum status);
+enum status status_local(char **, int, const char *, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

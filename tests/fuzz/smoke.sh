@@ -14,7 +14,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-common="$src/client/xmalloc.c $src/client/strdist.c"
+common="$src/client/xmalloc.c $src/client/strdist.c $src/client/status.c"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -I$bld -I$src/client -I$src/ui -I$src/keys $(pkg-config --cflags gnutls libetpan inih)"
 n=0
 for f in $names; do
