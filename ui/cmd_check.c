@@ -87,29 +87,6 @@ print_result(const struct check_result *r, int transcript)
 		print_transcript(r->tr);
 }
 
-/* Load the configuration and find the account. */
-static int
-check_load(const struct check_opts *o, struct config **cfg,
-    const struct account **acct)
-{
-	char *path = o->config ? NULL : config_default_path(), *err = NULL;
-
-	if (config_load(o->config ? o->config : path, cfg, &err) == -1) {
-		cmd_error("%s", err);
-		cmd_config_hint(o->config ? o->config : path);
-		free(err);
-		free(path);
-		return -1;
-	}
-	free(path);
-	if ((*acct = config_find(*cfg, o->account)) == NULL) {
-		cmd_error(_("no account named \"%s\" in %s"), o->account,
-		    (*cfg)->path);
-		return -1;
-	}
-	return 0;
-}
-
 /* starling check [--config FILE] [--json] [--transcript]
  *     [--allow-plaintext-auth] ACCOUNT */
 int
@@ -127,7 +104,7 @@ cmd_check(int argc, char **argv)
 		    "[--transcript] [--allow-plaintext-auth] ACCOUNT\n"));
 		return 1;
 	}
-	if (check_load(&o, &cfg, &acct) == -1) {
+	if (cmd_load_account(o.config, o.account, &cfg, &acct) == -1) {
 		config_free(cfg);
 		return 1;
 	}

@@ -44,29 +44,6 @@ fetch_args(int argc, char **argv, struct fetch_opts *o)
 	return 0;
 }
 
-/* Load the configuration and find the account. */
-static int
-fetch_load(const struct fetch_opts *o, struct config **cfg,
-    const struct account **acct)
-{
-	char *path = o->config ? NULL : config_default_path(), *err = NULL;
-
-	if (config_load(o->config ? o->config : path, cfg, &err) == -1) {
-		cmd_error("%s", err);
-		cmd_config_hint(o->config ? o->config : path);
-		free(err);
-		free(path);
-		return -1;
-	}
-	free(path);
-	if ((*acct = config_find(*cfg, o->account)) == NULL) {
-		cmd_error(_("no account named \"%s\" in %s"), o->account,
-		    (*cfg)->path);
-		return -1;
-	}
-	return 0;
-}
-
 /* On a terminal, one line of progress on stderr, rewritten in place;
  * *arg says whether that line is still open. */
 static int
@@ -119,7 +96,7 @@ cmd_fetch(int argc, char **argv)
 		    "[--allow-plaintext-auth] ACCOUNT\n"));
 		return 1;
 	}
-	if (fetch_load(&o, &cfg, &acct) == -1) {
+	if (cmd_load_account(o.config, o.account, &cfg, &acct) == -1) {
 		config_free(cfg);
 		return 1;
 	}

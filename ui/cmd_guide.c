@@ -63,30 +63,6 @@ guide_width(void)
 	return ws.ws_col < GUIDE_MIN_WIDTH ? GUIDE_MIN_WIDTH : ws.ws_col;
 }
 
-/* Load the configuration and find the account; -1 with a message. */
-static int
-guide_load(const struct guide_opts *o, struct config **cfg,
-    const struct account **acct)
-{
-	char *path = o->config ? NULL : config_default_path(), *err = NULL;
-	const char *file = o->config ? o->config : path;
-
-	if (config_load(file, cfg, &err) == -1) {
-		cmd_error("%s", err);
-		cmd_config_hint(file);
-		free(err);
-		free(path);
-		return -1;
-	}
-	free(path);
-	if ((*acct = config_find(*cfg, o->account)) == NULL) {
-		cmd_error(_("no account named \"%s\" in %s"), o->account,
-		    (*cfg)->path);
-		return -1;
-	}
-	return 0;
-}
-
 /* Connect every service of the account (as check does) and add each
  * connection to the guide. */
 static void
@@ -148,7 +124,7 @@ cmd_guide(int argc, char **argv)
 		return 1;
 	}
 	memset(&rep, 0, sizeof(rep));
-	if (o.account != NULL && guide_load(&o, &cfg, &acct) == -1) {
+	if (o.account != NULL && cmd_load_account(o.config, o.account, &cfg, &acct) == -1) {
 		config_free(cfg);
 		return 1;
 	}

@@ -193,16 +193,8 @@ send_read(char **msg, size_t *len)
 static int
 send_load(const struct send_opts *o, struct config **cfg)
 {
-	char *path = o->config ? NULL : config_default_path(), *err = NULL;
-
-	if (config_load(o->config ? o->config : path, cfg, &err) == -1) {
-		cmd_error("%s", err);
-		cmd_config_hint(o->config ? o->config : path);
-		free(err);
-		free(path);
+	if (cmd_load_config(o->config, cfg) == -1)
 		return -1;
-	}
-	free(path);
 	if ((*cfg)->naccounts == 0) {
 		cmd_error(_("no account in %s"), (*cfg)->path);
 		return -1;

@@ -42,6 +42,39 @@ cmd_config_hint(const char *path)
 	    "See starling.conf(5) for every setting.\n"), path);
 }
 
+/* Load the configuration file (the default one when file is NULL); on
+ * an error say what is wrong, and how to start a file, on stderr. */
+int
+cmd_load_config(const char *file, struct config **cfg)
+{
+	char *path = file ? NULL : config_default_path(), *err = NULL;
+
+	if (config_load(file ? file : path, cfg, &err) == -1) {
+		cmd_error("%s", err);
+		cmd_config_hint(file ? file : path);
+		free(err);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+/* Load the configuration and find the account called name. */
+int
+cmd_load_account(const char *file, const char *name, struct config **cfg,
+    const struct account **acct)
+{
+	if (cmd_load_config(file, cfg) == -1)
+		return -1;
+	if ((*acct = config_find(*cfg, name)) == NULL) {
+		cmd_error(_("no account named \"%s\" in %s"), name,
+		    (*cfg)->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The usage text. */
 static void
 usage(FILE *f)

@@ -158,7 +158,6 @@ ui_main(int argc, char **argv)
 {
 	struct ui_opts o = { NULL, NULL, NULL, 0 };
 	struct app a;
-	char *path, *err = NULL;
 
 	memset(&a, 0, sizeof(a));
 	if (ui_args(argc, argv, &o) == -1) {
@@ -166,15 +165,8 @@ ui_main(int argc, char **argv)
 		    "[-a ACCOUNT] [-f FOLDER]"));
 		return 1;
 	}
-	path = o.config ? xstrdup(o.config) : config_default_path();
-	if (config_load(path, &a.cfg, &err) == -1) {
-		cmd_error("%s", err);
-		cmd_config_hint(path);
-		free(err);
-		free(path);
+	if (cmd_load_config(o.config, &a.cfg) == -1)
 		return 1;
-	}
-	free(path);
 	a.naccounts = a.cfg->naccounts;
 	a.allow_plain_cli = o.allow_plain;
 	if ((a.account = ui_find_account(&a, o.account)) == -1) {
