@@ -731,9 +731,10 @@ mailbox_select(struct session *s, const char *raw, struct folder_state *fs,
 /* -------------------------------------------------------------- envelopes */
 
 /* The transit record of a header block (transit.h); when the block was
- * cut at a size limit, its last field is left out. */
+ * cut at a size limit, its last field is left out. With auth_results,
+ * the first Authentication-Results value (raw) too, from the same parse. */
 static struct transit *
-mailbox_transit(const char *text, size_t len, int cut)
+mailbox_transit(const char *text, size_t len, int cut, char **auth_results)
 {
 	const struct mailimf_optional_field *of;
 	const struct mailimf_field *f;
@@ -752,6 +753,10 @@ mailbox_transit(const char *text, size_t len, int cut)
 				continue;
 			of = f->fld_data.fld_optional_field;
 			transit_add(t, of->fld_name, of->fld_value);
+			if (auth_results != NULL && *auth_results == NULL &&
+			    strcasecmp(of->fld_name,
+			    "Authentication-Results") == 0)
+				*auth_results = xstrdup(of->fld_value);
 		}
 		mailimf_fields_free(fields);
 	}
@@ -771,7 +776,7 @@ mailbox_transit_mark(const struct mailimap_msg_att_body_section *b)
 	if (b == NULL)
 		return TM_UNKNOWN;
 	t = mailbox_transit(b->sec_body_part, b->sec_length,
-	    b->sec_length >= MAILBOX_TRANSIT_BYTES);
+	    b->sec_length >= MAILBOX_TRANSIT_BYTES, NULL);
 	m = transit_mark(t);
 	transit_free(t);
 	return m;
@@ -1074,41 +1079,6 @@ mailbox_envelopes_free(struct envelope *e, size_t n)
 
 /* --------------------------------------------------------------- messages */
 
-/* The first header field called name, as libetpan parsed it. */
-static const char *
-mailbox_field(const struct mailimf_fields *fields, const char *name)
-{
-	const struct mailimf_field *f;
-	clistiter *it;
-
-	for (it = clist_begin(fields->fld_list); it; it = clist_next(it)) {
-		f = clist_content(it);
-		if (f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD &&
-		    strcasecmp(f->fld_data.fld_optional_field->fld_name,
-		    name) == 0)
-			return f->fld_data.fld_optional_field->fld_value;
-	}
-	return NULL;
-}
-
-/* The first Authentication-Results header's raw value, or NULL. */
-static char *
-mailbox_auth_results(const char *text, size_t len)
-{
-	struct mailimf_fields *fields = NULL;
-	const char *v;
-	char *out = NULL;
-	size_t idx = 0;
-
-	if (mailimf_optional_fields_parse(text, len, &idx, &fields) !=
-	    MAILIMF_NO_ERROR || fields == NULL)
-		return NULL;
-	if ((v = mailbox_field(fields, "Authentication-Results")) != NULL)
-		out = xstrdup(v);
-	mailimf_fields_free(fields);
-	return out;
-}
-
 /* Headers, text and its type of a whole message (RFC 5322 + MIME). */
 static void
 mailbox_parse_message(const char *text, size_t len,
@@ -1119,8 +1089,7 @@ mailbox_parse_message(const char *text, size_t len,
 	m->headers = mime_doc_headers(m->doc);
 	m->body = mime_doc_body(m->doc);
 	m->content_type = xstrdup(m->doc->type ? m->doc->type : "text/plain");
-	m->transit = mailbox_transit(text, len, 0);
-	m->auth_results = mailbox_auth_results(text, len);
+	m->transit = mailbox_transit(text, len, 0, &m->auth_results);
 }
 
 /* The BODY[] of message seq in a FETCH reply, or NULL. */
