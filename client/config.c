@@ -71,6 +71,8 @@ static const struct config_key {
 	  offsetof(struct config, poll), 0 },
 	{ "idle", CONFIG_GLOBAL, CONFIG_BOOL,
 	  offsetof(struct config, idle), 0 },
+	{ "header_cache", CONFIG_GLOBAL, CONFIG_BOOL,
+	  offsetof(struct config, header_cache), 0 },
 	{ "name", CONFIG_ACCOUNT, CONFIG_STRING,
 	  offsetof(struct account, realname), 0 },
 	{ "email", CONFIG_ACCOUNT, CONFIG_STRING,
@@ -832,6 +834,7 @@ config_load(const char *path, struct config **cfgp, char **errstr)
 	p.cfg->path = xstrdup(path);
 	p.cfg->poll = CONFIG_DEFAULT_POLL;
 	p.cfg->idle = 1;
+	p.cfg->header_cache = 1;
 	config_parse(&p);
 	fclose(fp);
 	r = config_result(&p, &st, errstr);

@@ -42,6 +42,7 @@ struct config {
 	char		 *default_account;
 	unsigned	  poll;		/* seconds; new mail without IDLE */
 	int		  idle;		/* use IDLE when offered */
+	int		  header_cache;	/* keep envelopes on disk (hcache.h) */
 };
 
 int		 config_load(const char *, struct config **, char **);

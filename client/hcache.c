@@ -19,7 +19,7 @@
 
 #define HCACHE_MAPSIZE	((size_t)1 << 32)	/* address space, not disk */
 #define HCACHE_KEYMAX	480			/* LMDB's default is 511 */
-#define HCACHE_VERSION	1
+#define HCACHE_VERSION	2	/* 2: Date:, transit mark */
 
 /* LMDB must not open one environment twice in a process, so every worker
  * shares one handle, counted. */
@@ -364,49 +364,73 @@ hcache_strlen(const char *s)
 	return n;
 }
 
-/* Serialise an envelope: version, date, size, flags, from, subject. */
+/* A message record: version, Date: and INTERNALDATE, size, flags,
+ * transit mark, then from and subject, each with a 2-byte length. */
+#define HREC_DATE	1
+#define HREC_SENT	9
+#define HREC_SIZE	17
+#define HREC_FLAGS	21
+#define HREC_TRANSIT	25
+#define HREC_STRINGS	26
+
+/* Serialise an envelope. */
 static unsigned char *
 hcache_encode(const struct envelope *e, size_t *len)
 {
 	size_t fl = hcache_strlen(e->from), sl = hcache_strlen(e->subject);
 	unsigned char *b, *p;
 
-	*len = 1 + 8 + 4 + 4 + 2 + fl + 2 + sl;
-	p = b = xmalloc(*len);
-	*p++ = HCACHE_VERSION;
-	hcache_put_be(p, (uint64_t)(int64_t)e->date, 8);
-	hcache_put_be(p + 8, e->size, 4);
-	hcache_put_be(p + 12, e->flags, 4);
-	hcache_put_be(p + 16, fl, 2);
-	p += 18;
+	*len = HREC_STRINGS + 2 + fl + 2 + sl;
+	b = xmalloc(*len);
+	b[0] = HCACHE_VERSION;
+	hcache_put_be(b + HREC_DATE, (uint64_t)(int64_t)e->date, 8);
+	hcache_put_be(b + HREC_SENT, (uint64_t)(int64_t)e->sent, 8);
+	hcache_put_be(b + HREC_SIZE, e->size, 4);
+	hcache_put_be(b + HREC_FLAGS, e->flags, 4);
+	b[HREC_TRANSIT] = (unsigned char)e->transit;
+	p = b + HREC_STRINGS;
+	hcache_put_be(p, fl, 2);
 	if (fl > 0)
-		memcpy(p, e->from, fl);
-	p += fl;
+		memcpy(p + 2, e->from, fl);
+	p += 2 + fl;
 	hcache_put_be(p, sl, 2);
 	if (sl > 0)
 		memcpy(p + 2, e->subject, sl);
 	return b;
 }
 
-/* Deserialise into e (seq and uid are the caller's); 0 when damaged. */
+/* Is this a record of ours, whole? Its string lengths then. */
 static int
-hcache_decode(const unsigned char *p, size_t len, struct envelope *e)
+hcache_valid(const unsigned char *p, size_t len, size_t *fl, size_t *sl)
+{
+	if (len < HREC_STRINGS + 4 || p[0] != HCACHE_VERSION ||
+	    p[HREC_TRANSIT] > TM_LOCAL)
+		return 0;
+	*fl = (size_t)hcache_get_be(p + HREC_STRINGS, 2);
+	if (len < HREC_STRINGS + 4 + *fl)
+		return 0;
+	*sl = (size_t)hcache_get_be(p + HREC_STRINGS + 2 + *fl, 2);
+	return len == HREC_STRINGS + 4 + *fl + *sl;
+}
+
+/* Deserialise into e (seq and uid are the caller's); with flags, the
+ * flags too (else e keeps its own, fresh from the server). 0: damaged. */
+static int
+hcache_decode(const unsigned char *p, size_t len, struct envelope *e,
+    int flags)
 {
 	size_t fl, sl;
 
-	if (len < 1 + 8 + 4 + 4 + 2 + 2 || p[0] != HCACHE_VERSION)
+	if (!hcache_valid(p, len, &fl, &sl))
 		return 0;
-	fl = (size_t)hcache_get_be(p + 17, 2);
-	if (len < 21 + fl)
-		return 0;
-	sl = (size_t)hcache_get_be(p + 19 + fl, 2);
-	if (len != 21 + fl + sl)
-		return 0;
-	e->date = (time_t)(int64_t)hcache_get_be(p + 1, 8);
-	e->size = (uint32_t)hcache_get_be(p + 9, 4);
-	e->flags = (unsigned)hcache_get_be(p + 13, 4);
-	e->from = xstrndup((const char *)p + 19, fl);
-	e->subject = xstrndup((const char *)p + 21 + fl, sl);
+	e->date = (time_t)(int64_t)hcache_get_be(p + HREC_DATE, 8);
+	e->sent = (time_t)(int64_t)hcache_get_be(p + HREC_SENT, 8);
+	e->size = (uint32_t)hcache_get_be(p + HREC_SIZE, 4);
+	if (flags)
+		e->flags = (unsigned)hcache_get_be(p + HREC_FLAGS, 4);
+	e->transit = (enum transit_mark)p[HREC_TRANSIT];
+	e->from = xstrndup((const char *)p + HREC_STRINGS + 2, fl);
+	e->subject = xstrndup((const char *)p + HREC_STRINGS + 4 + fl, sl);
 	return 1;
 }
 
@@ -453,11 +477,152 @@ hcache_get(struct hcache *hc, const char *acct, const char *folder,
 	key.mv_data = k.buf;
 	key.mv_size = k.len;
 	if (mdb_get(txn, hc->dbi, &key, &val) == 0)
-		found = hcache_decode(val.mv_data, val.mv_size, e);
+		found = hcache_decode(val.mv_data, val.mv_size, e, 1);
 	mdb_txn_abort(txn);
 	if (found)
 		e->uid = uid;
 	return found;
+}
+
+/*
+ * Fill what the cache knows of n envelopes that carry seq, uid and
+ * flags from the server (their flags are kept): one read transaction.
+ * Those not found keep from == NULL; returns how many were found.
+ */
+size_t
+hcache_lookup(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, struct envelope *envs, size_t n)
+{
+	struct hcache_key k;
+	MDB_val key, val;
+	MDB_txn *txn;
+	size_t i, found = 0;
+
+	if (mdb_txn_begin(hc->env, NULL, MDB_RDONLY, &txn) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (envs[i].uid == 0 || envs[i].from != NULL)
+			continue;
+		hcache_key_msg(&k, acct, folder, uidvalidity, envs[i].uid);
+		key.mv_data = k.buf;
+		key.mv_size = k.len;
+		if (mdb_get(txn, hc->dbi, &key, &val) == 0 &&
+		    hcache_decode(val.mv_data, val.mv_size, &envs[i], 0))
+			found++;
+	}
+	mdb_txn_abort(txn);
+	return found;
+}
+
+/* Set the flags of the record at the cursor (key and val as read). */
+static int
+hcache_cursor_flags(MDB_cursor *cur, MDB_val *key, const MDB_val *val,
+    unsigned flags)
+{
+	unsigned char *copy;
+	MDB_val nval;
+	size_t fl, sl;
+	int rc;
+
+	if (!hcache_valid(val->mv_data, val->mv_size, &fl, &sl))
+		return mdb_cursor_del(cur, 0);
+	if (hcache_get_be((const unsigned char *)val->mv_data + HREC_FLAGS,
+	    4) == flags)
+		return 0;
+	copy = xmalloc(val->mv_size);
+	memcpy(copy, val->mv_data, val->mv_size);
+	hcache_put_be(copy + HREC_FLAGS, flags, 4);
+	nval.mv_data = copy;
+	nval.mv_size = val->mv_size;
+	rc = mdb_cursor_put(cur, key, &nval, MDB_CURRENT);
+	free(copy);
+	return rc;
+}
+
+/* The UID of a message key under prefix k (kind 'U', uidvalidity), or
+ * 0 when the key is not one of the folder's. */
+static uint32_t
+hcache_key_uid(const struct hcache_key *k, const MDB_val *key)
+{
+	if (key->mv_size != k->len + 4 ||
+	    memcmp(key->mv_data, k->buf, k->len) != 0)
+		return 0;
+	return (uint32_t)hcache_get_be((const unsigned char *)key->mv_data +
+	    k->len, 4);
+}
+
+/* One step of hcache_sync: the records from uid lo on, in txn. */
+static int
+hcache_sync_walk(struct hcache *hc, MDB_txn *txn, struct hcache_key *k,
+    uint32_t lo, uint32_t hi, const struct envelope *list, size_t n,
+    int prune)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	uint32_t uid;
+	size_t i = 0;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, hc->dbi, &cur)) != 0)
+		return rc;
+	hcache_put_be(k->buf + k->len, lo, 4);
+	key.mv_data = k->buf;
+	key.mv_size = k->len + 4;
+	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && (uid = hcache_key_uid(k, &key)) != 0 &&
+	    (hi == 0 || uid <= hi)) {
+		while (i < n && list[i].uid < uid)
+			i++;
+		if (i < n && list[i].uid == uid)
+			rc = hcache_cursor_flags(cur, &key, &val,
+			    list[i].flags);
+		else if (prune)
+			rc = mdb_cursor_del(cur, 0);
+		if (rc == 0)
+			rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* By UID, for hcache_sync. */
+static int
+hcache_uid_cmp(const void *a, const void *b)
+{
+	const struct envelope *x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+/*
+ * What the server says of the folder's messages uid lo..hi (hi 0: to the
+ * end): list holds uid and flags of n of them. Cached records get those
+ * flags; with prune, records in lo..hi not in the list are dropped (the
+ * list is all there is: the others were expunged). One transaction.
+ */
+enum status
+hcache_sync(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t lo, uint32_t hi,
+    const struct envelope *list, size_t n, int prune, char **errstr)
+{
+	struct envelope *sorted;
+	struct hcache_key k;
+	MDB_txn *txn;
+	int rc;
+
+	sorted = xcalloc(n ? n : 1, sizeof(*sorted));
+	if (n > 0)
+		memcpy(sorted, list, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), hcache_uid_cmp);
+	hcache_key_msg(&k, acct, folder, uidvalidity, 0);
+	k.len -= 4;		/* the prefix up to the UID */
+	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0) {
+		free(sorted);
+		return hcache_fail(hc->path, rc, errstr);
+	}
+	rc = hcache_sync_walk(hc, txn, &k, lo, hi, sorted, n, prune);
+	free(sorted);
+	return hcache_finish(hc, txn, rc, errstr);
 }
 
 /* Change the flags of one cached message (no record: nothing to do). */
@@ -465,32 +630,40 @@ enum status
 hcache_set_flags(struct hcache *hc, const char *acct, const char *folder,
     uint32_t uidvalidity, uint32_t uid, unsigned flags, char **errstr)
 {
-	struct hcache_key k;
-	MDB_val key, val, nval;
-	MDB_txn *txn;
-	unsigned char *copy;
-	int rc;
+	struct envelope e;
 
-	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
-		return hcache_fail(hc->path, rc, errstr);
-	hcache_key_msg(&k, acct, folder, uidvalidity, uid);
-	key.mv_data = k.buf;
-	key.mv_size = k.len;
-	if ((rc = mdb_get(txn, hc->dbi, &key, &val)) == MDB_NOTFOUND ||
-	    (rc == 0 && val.mv_size < 17)) {
-		mdb_txn_abort(txn);
-		return ST_OK;
+	memset(&e, 0, sizeof(e));
+	e.uid = uid;
+	e.flags = flags;
+	return hcache_sync(hc, acct, folder, uidvalidity, uid, uid, &e, 1, 0,
+	    errstr);
+}
+
+/* Does the cache hold any message of the folder under uidvalidity? */
+int
+hcache_has(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity)
+{
+	struct hcache_key k;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	MDB_txn *txn;
+	int has = 0;
+
+	hcache_key_msg(&k, acct, folder, uidvalidity, 0);
+	if (mdb_txn_begin(hc->env, NULL, MDB_RDONLY, &txn) != 0)
+		return 0;
+	if (mdb_cursor_open(txn, hc->dbi, &cur) == 0) {
+		key.mv_data = k.buf;
+		key.mv_size = k.len;
+		if (mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE) == 0) {
+			k.len -= 4;
+			has = hcache_key_uid(&k, &key) != 0;
+		}
+		mdb_cursor_close(cur);
 	}
-	if (rc == 0) {
-		copy = xmalloc(val.mv_size);
-		memcpy(copy, val.mv_data, val.mv_size);
-		hcache_put_be(copy + 13, flags, 4);
-		nval.mv_data = copy;
-		nval.mv_size = val.mv_size;
-		rc = mdb_put(txn, hc->dbi, &key, &nval, 0);
-		free(copy);
-	}
-	return hcache_finish(hc, txn, rc, errstr);
+	mdb_txn_abort(txn);
+	return has;
 }
 
 /* Forget one message (it was expunged). */

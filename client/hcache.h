@@ -15,7 +15,10 @@
  *
  * Error contract: functions returning enum status return ST_OK, or
  * ST_LOCAL with *errstr set to a newly allocated, translated sentence.
- * hcache_get() returns 1 when it filled the envelope, else 0. */
+ * hcache_get() returns 1 when it filled the envelope, else 0;
+ * hcache_lookup() how many envelopes it filled; hcache_has() 1 when the
+ * folder has records under that UIDVALIDITY. A record holds what the
+ * index shows of a message, its Date: (for sorting) and transit mark. */
 #ifndef STARLING_HCACHE_H
 #define STARLING_HCACHE_H
 
@@ -44,6 +47,13 @@ enum status	 hcache_put(struct hcache *, const char *, const char *,
 		     uint32_t, const struct envelope *, size_t, char **);
 int		 hcache_get(struct hcache *, const char *, const char *,
 		     uint32_t, uint32_t, struct envelope *);
+size_t		 hcache_lookup(struct hcache *, const char *, const char *,
+		     uint32_t, struct envelope *, size_t);
+enum status	 hcache_sync(struct hcache *, const char *, const char *,
+		     uint32_t, uint32_t, uint32_t, const struct envelope *,
+		     size_t, int, char **);
+int		 hcache_has(struct hcache *, const char *, const char *,
+		     uint32_t);
 enum status	 hcache_set_flags(struct hcache *, const char *,
 		     const char *, uint32_t, uint32_t, unsigned, char **);
 enum status	 hcache_forget(struct hcache *, const char *, const char *,

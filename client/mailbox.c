@@ -45,6 +45,7 @@ struct mailbox_cmd {
 	struct mailimap_flag_list		*flags;		/* APPEND */
 	const char				*msg;
 	size_t					 msglen;
+	uint64_t				 modseq;	/* CONDSTORE */
 };
 
 /* --------------------------------------------------------- names, headers */
@@ -330,12 +331,15 @@ mailbox_send_status(void *arg)
 	return mailimap_status(c->imap, c->name, c->atts, &c->status);
 }
 
-/* SELECT, as the gate runs it. */
+/* SELECT, as the gate runs it; SELECT (CONDSTORE) when the server
+ * offers it, for the folder's HIGHESTMODSEQ. */
 static int
 mailbox_send_select(void *arg)
 {
 	struct mailbox_cmd *c = arg;
 
+	if (mailimap_has_condstore(c->imap))
+		return mailimap_select_condstore(c->imap, c->name, &c->modseq);
 	return mailimap_select(c->imap, c->name);
 }
 
@@ -348,6 +352,18 @@ mailbox_send_fetch(void *arg)
 	return mailimap_fetch(c->imap, c->set, c->fetch, &c->fetched);
 }
 
+/* UID FETCH, with (CHANGEDSINCE modseq) when modseq is set. */
+static int
+mailbox_send_uid_fetch(void *arg)
+{
+	struct mailbox_cmd *c = arg;
+
+	if (c->modseq != 0)
+		return mailimap_uid_fetch_changedsince(c->imap, c->set,
+		    c->fetch, c->modseq, &c->fetched);
+	return mailimap_uid_fetch(c->imap, c->set, c->fetch, &c->fetched);
+}
+
 /* STORE, as the gate runs it. */
 static int
 mailbox_send_store(void *arg)
@@ -357,17 +373,27 @@ mailbox_send_store(void *arg)
 	return mailimap_store(c->imap, c->set, c->store);
 }
 
+/* FETCH (or, with byuid, UID FETCH) through the gate, with room for
+ * large replies meanwhile. */
+static enum status
+mailbox_fetch_as(struct session *s, struct mailbox_cmd *c, int byuid,
+    size_t limit, const char *doing, char **errstr)
+{
+	enum status st;
+
+	wire_set_limit(s->wire, limit);
+	st = mailbox_run(s, byuid ? mailbox_send_uid_fetch :
+	    mailbox_send_fetch, c, doing, errstr);
+	wire_set_limit(s->wire, 0);
+	return st;
+}
+
 /* FETCH through the gate, with room for large replies meanwhile. */
 static enum status
 mailbox_fetch(struct session *s, struct mailbox_cmd *c, size_t limit,
     const char *doing, char **errstr)
 {
-	enum status st;
-
-	wire_set_limit(s->wire, limit);
-	st = mailbox_run(s, mailbox_send_fetch, c, doing, errstr);
-	wire_set_limit(s->wire, 0);
-	return st;
+	return mailbox_fetch_as(s, c, 0, limit, doing, errstr);
 }
 
 /* Free whatever a command allocated. */
@@ -724,6 +750,7 @@ mailbox_select(struct session *s, const char *raw, struct folder_state *fs,
 	fs->recent = si->sel_recent;
 	fs->uidvalidity = si->sel_uidvalidity;
 	fs->uidnext = si->sel_uidnext;
+	fs->highestmodseq = c.modseq;
 	fs->read_only = si->sel_perm == MAILIMAP_MAILBOX_READONLY;
 	return ST_OK;
 }
@@ -915,24 +942,30 @@ mailbox_static_item(const struct mailimap_msg_att_static *st,
 	return NULL;
 }
 
-/* One message's envelope from a FETCH reply; 0 if it carries none. */
+/* One message's envelope from a FETCH reply; 0 if it carries none.
+ * With flags_only, a reply with UID and FLAGS is enough (no strings). */
 static int
-mailbox_envelope_from(const struct mailimap_msg_att *ma, struct envelope *e)
+mailbox_envelope_from(const struct mailimap_msg_att *ma, struct envelope *e,
+    int flags_only)
 {
 	const struct mailimap_envelope *env = NULL, *x;
 	const struct mailimap_msg_att_item *item;
 	clistiter *it;
+	int has_flags = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->seq = ma->att_number;
 	for (it = clist_begin(ma->att_list); it; it = clist_next(it)) {
 		item = clist_content(it);
-		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
 			e->flags = mailbox_flags(item->att_data.att_dyn);
-		else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+			has_flags = 1;
+		} else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
 		    (x = mailbox_static_item(item->att_data.att_static, e)))
 			env = x;
 	}
+	if (flags_only)
+		return has_flags && e->uid != 0;
 	if (env == NULL)
 		return 0;
 	e->from = mailbox_from(env->env_from);
@@ -953,10 +986,11 @@ mailbox_envelope_cmp(const void *a, const void *b)
 }
 
 /* Sorted envelopes of first..last; unsolicited and repeated replies
- * (flag updates for other messages, say) are left out. */
+ * (flag updates for other messages, say) are left out. With flags_only,
+ * seq, uid and flags only, of replies that carry UID and FLAGS. */
 static struct envelope *
 mailbox_envelopes_from(clist *list, uint32_t first, uint32_t last,
-    size_t *n)
+    int flags_only, size_t *n)
 {
 	const struct mailimap_msg_att *ma;
 	struct envelope *e;
@@ -967,7 +1001,7 @@ mailbox_envelopes_from(clist *list, uint32_t first, uint32_t last,
 	for (it = list ? clist_begin(list) : NULL; it; it = clist_next(it)) {
 		ma = clist_content(it);
 		if (ma->att_number >= first && ma->att_number <= last &&
-		    mailbox_envelope_from(ma, &e[k]))
+		    mailbox_envelope_from(ma, &e[k], flags_only))
 			k++;
 	}
 	qsort(e, k, sizeof(*e), mailbox_envelope_cmp);
@@ -1028,6 +1062,21 @@ mailbox_envelope_atts(void)
 	return ft;
 }
 
+/* The numbers the open folder is asked about, clamped to it; 0 when
+ * there is nothing to ask (*n is then 0). */
+static int
+mailbox_clamp(mailimap *imap, uint32_t *first, uint32_t *last,
+    struct envelope **out, size_t *n)
+{
+	if (*first == 0)
+		*first = 1;
+	if (*last > imap->imap_selection_info->sel_exists)
+		*last = imap->imap_selection_info->sel_exists;
+	*out = NULL;
+	*n = 0;
+	return *first <= *last;
+}
+
 /* Envelopes of messages first..last (sequence numbers) of the open
  * folder; numbers past the end are left out, not an error. */
 enum status
@@ -1040,15 +1089,8 @@ mailbox_envelopes(struct session *s, uint32_t first, uint32_t last,
 	memset(&c, 0, sizeof(c));
 	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
 		return st;
-	if (first == 0)
-		first = 1;
-	if (last > c.imap->imap_selection_info->sel_exists)
-		last = c.imap->imap_selection_info->sel_exists;
-	if (first > last) {
-		*out = NULL;
-		*n = 0;
+	if (!mailbox_clamp(c.imap, &first, &last, out, n))
 		return ST_OK;
-	}
 	if ((c.set = mailimap_set_new_interval(first, last)) == NULL)
 		fatalx("mailbox: out of memory");
 	c.fetch = mailbox_envelope_atts();
@@ -1057,7 +1099,122 @@ mailbox_envelopes(struct session *s, uint32_t first, uint32_t last,
 	    _("fetching the message list"),
 	    errstr);
 	if (st == ST_OK)
-		*out = mailbox_envelopes_from(c.fetched, first, last, n);
+		*out = mailbox_envelopes_from(c.fetched, first, last, 0, n);
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* FETCH first:last (UID FLAGS): the seq, uid and flags of each message
+ * (no strings), to look the rest up in the header cache. */
+enum status
+mailbox_uid_flags(struct session *s, uint32_t first, uint32_t last,
+    struct envelope **out, size_t *n, char **errstr)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	if (!mailbox_clamp(c.imap, &first, &last, out, n))
+		return ST_OK;
+	if ((c.set = mailimap_set_new_interval(first, last)) == NULL ||
+	    (ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid()) != MAILIMAP_NO_ERROR ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags()) != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
+	c.fetch = ft;
+	st = mailbox_fetch(s, &c, (size_t)(last - first + 1) * 512 + 65536,
+	    _("fetching the message list"), errstr);
+	if (st == ST_OK)
+		*out = mailbox_envelopes_from(c.fetched, first, last, 1, n);
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* A UID set of n ascending UIDs, runs as ranges. */
+static struct mailimap_set *
+mailbox_uid_set(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set *set;
+	size_t i = 0, j;
+
+	if ((set = mailimap_set_new_empty()) == NULL)
+		fatalx("mailbox: out of memory");
+	while (i < n) {
+		for (j = i; j + 1 < n && uids[j + 1] == uids[j] + 1; j++)
+			;
+		if (mailimap_set_add_interval(set, uids[i], uids[j]) !=
+		    MAILIMAP_NO_ERROR)
+			fatalx("mailbox: out of memory");
+		i = j + 1;
+	}
+	return set;
+}
+
+/* UID FETCH of whole envelopes of n UIDs (ascending, not 0); messages
+ * that are gone are left out, not an error. Sorted by sequence. */
+enum status
+mailbox_envelopes_uid(struct session *s, const uint32_t *uids, size_t n,
+    struct envelope **out, size_t *nout, char **errstr)
+{
+	struct mailbox_cmd c;
+	enum status st;
+
+	memset(&c, 0, sizeof(c));
+	*out = NULL;
+	*nout = 0;
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK ||
+	    n == 0)
+		return st;
+	c.set = mailbox_uid_set(uids, n);
+	c.fetch = mailbox_envelope_atts();
+	st = mailbox_fetch_as(s, &c, 1, n * (MAILBOX_ENVELOPE_BYTES +
+	    MAILBOX_TRANSIT_BYTES) + 65536, _("fetching the message list"),
+	    errstr);
+	if (st == ST_OK)
+		*out = mailbox_envelopes_from(c.fetched, 1, UINT32_MAX, 0,
+		    nout);
+	mailbox_cmd_clear(&c);
+	return st;
+}
+
+/* The flags of messages uid first..last (0: to the end) of the open
+ * folder: UID FETCH first:last (FLAGS), with (CHANGEDSINCE modseq)
+ * when modseq is not 0 (CONDSTORE: only those changed since). Seq, uid
+ * and flags of each, sorted by sequence. */
+enum status
+mailbox_flags_since(struct session *s, uint32_t first, uint32_t last,
+    uint64_t modseq, struct envelope **out, size_t *n, char **errstr)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailbox_cmd c;
+	enum status st;
+	uint32_t exists;
+
+	memset(&c, 0, sizeof(c));
+	*out = NULL;
+	*n = 0;
+	if ((st = mailbox_need_folder(s, &c.imap, errstr)) != ST_OK)
+		return st;
+	exists = c.imap->imap_selection_info->sel_exists;
+	if (exists == 0)
+		return ST_OK;
+	if ((c.set = mailimap_set_new_interval(first ? first : 1, last)) ==
+	    NULL ||
+	    (ft = mailimap_fetch_type_new_fetch_att_list_empty()) == NULL ||
+	    mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_flags()) != MAILIMAP_NO_ERROR)
+		fatalx("mailbox: out of memory");
+	c.fetch = ft;
+	c.modseq = modseq;
+	st = mailbox_fetch_as(s, &c, 1, (size_t)exists * 512 + 65536,
+	    _("fetching the message flags"), errstr);
+	if (st == ST_OK)
+		*out = mailbox_envelopes_from(c.fetched, 1, UINT32_MAX, 1, n);
 	mailbox_cmd_clear(&c);
 	return st;
 }

@@ -71,6 +71,7 @@ struct folder_state {
 	uint32_t	 recent;
 	uint32_t	 uidvalidity;
 	uint32_t	 uidnext;
+	uint64_t	 highestmodseq;	/* 0: the server has no CONDSTORE */
 	int		 read_only;
 };
 
@@ -94,6 +95,16 @@ enum status	mailbox_select(struct session *, const char *,
 enum status	mailbox_envelopes(struct session *, uint32_t, uint32_t,
 		    struct envelope **, size_t *, char **);
 void		mailbox_envelopes_free(struct envelope *, size_t);
+/* For the header cache (envsrc.h): FETCH a:b (UID FLAGS); UID FETCH of
+ * whole envelopes by UID; UID FETCH a:b (FLAGS) [(CHANGEDSINCE m)].
+ * The first and the last hand out envelopes without strings (from and
+ * subject NULL): seq, uid and flags only. */
+enum status	mailbox_uid_flags(struct session *, uint32_t, uint32_t,
+		    struct envelope **, size_t *, char **);
+enum status	mailbox_envelopes_uid(struct session *, const uint32_t *,
+		    size_t, struct envelope **, size_t *, char **);
+enum status	mailbox_flags_since(struct session *, uint32_t, uint32_t,
+		    uint64_t, struct envelope **, size_t *, char **);
 enum status	mailbox_message(struct session *, uint32_t,
 		    const struct mime_options *, struct message *, char **);
 void		mailbox_message_clear(struct message *);

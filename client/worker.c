@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "envsrc.h"
 #include "fetch.h"
 #include "gate.h"
+#include "hcache.h"
 #include "i18n.h"
 #include "localbox.h"
 #include "mailbox.h"
@@ -102,12 +104,15 @@ struct worker {
 	unsigned		 poll;
 	int			 use_idle;
 	char			*html_dumper;	/* under lock; NULL: none */
+	int			 use_cache;	/* under lock: header cache */
+	struct envsrc		*src;		/* worker thread only */
 };
 
 static int worker_was_cancelled(struct worker *);
 static int worker_has_work(struct worker *);
 static void worker_act_reset(struct worker *, const struct folder_state *);
 static void worker_post_changes(struct worker *);
+static struct envsrc *worker_src(struct worker *);
 
 /* Queue an event for the UI and wake it. */
 static void
@@ -434,6 +439,7 @@ worker_connect_imap(struct worker *w)
 	w->imap = NULL;
 	free(w->selected);
 	w->selected = NULL;
+	envsrc_end(worker_src(w));
 	worker_busy_view(w, SERVICE_IMAP);
 	s = worker_session(w, SERVICE_IMAP);
 	if ((st = session_open(s, &err)) == ST_OK)
@@ -611,6 +617,36 @@ worker_do_list(struct worker *w)
 	worker_post(w, ev);
 }
 
+/* Where envelopes come from: the header cache when it is on (made on
+ * first use, in the worker thread). */
+static struct envsrc *
+worker_src(struct worker *w)
+{
+	char *dir = NULL;
+	int on;
+
+	if (w->src != NULL)
+		return w->src;
+	pthread_mutex_lock(&w->lock);
+	on = w->use_cache;
+	pthread_mutex_unlock(&w->lock);
+	if (on)
+		dir = hcache_default_path();
+	w->src = envsrc_new(w->acct->name, dir);
+	free(dir);
+	return w->src;
+}
+
+/* Tell the user, once, that the header cache cannot be used. */
+static void
+worker_cache_warning(struct worker *w)
+{
+	char *warn = envsrc_warning(worker_src(w));
+
+	if (warn != NULL)
+		worker_error(w, ST_LOCAL, warn);
+}
+
 /* SELECT a folder. */
 static void
 worker_do_select(struct worker *w, const char *folder)
@@ -623,6 +659,7 @@ worker_do_select(struct worker *w, const char *folder)
 	if (st != ST_OK) {
 		event_free(ev);
 		worker_act_reset(w, NULL);
+		envsrc_end(worker_src(w));
 		worker_imap_failed(w, st, err);
 		return;
 	}
@@ -630,6 +667,8 @@ worker_do_select(struct worker *w, const char *folder)
 	free(w->selected);
 	w->selected = xstrdup(folder);
 	w->in_local = 0;
+	envsrc_begin(worker_src(w), folder, &ev->fstate);
+	worker_cache_warning(w);
 	ev->folder = xstrdup(folder);
 	worker_post(w, ev);
 }
@@ -642,8 +681,9 @@ worker_do_envelopes(struct worker *w, uint32_t first, uint32_t last)
 	enum status st;
 	char *err = NULL;
 
-	st = mailbox_envelopes(w->imap, first, last, &ev->envs, &ev->nenvs,
-	    &err);
+	st = envsrc_window(worker_src(w), w->imap, first, last, &ev->envs,
+	    &ev->nenvs, &err);
+	worker_cache_warning(w);
 	if (st != ST_OK) {
 		event_free(ev);
 		worker_imap_failed(w, st, err);
@@ -834,6 +874,7 @@ worker_post_changes(struct worker *w)
 		return;
 	actions_collect(w->act);
 	if ((n = actions_take(w->act, &ch, &resync)) > 0) {
+		envsrc_changed(worker_src(w), ch, n);
 		ev = event_new(EV_CHANGES, SERVICE_IMAP);
 		ev->changes = ch;
 		ev->nchanges = n;
@@ -904,6 +945,7 @@ worker_do_expunge(struct worker *w, const struct request *r)
 		worker_act_failed(w, st, err);
 		return;
 	}
+	envsrc_forget(worker_src(w), r->uids, r->nuids);
 	worker_post_changes(w);
 	name = mailbox_decode_name(w->selected ? w->selected : "");
 	worker_action_done(w, all ? xasprintf(_("Expunged every message "
@@ -949,6 +991,8 @@ worker_do_transfer(struct worker *w, const struct request *r)
 		worker_act_failed(w, st, err);
 		return;
 	}
+	if (r->b && how != ACT_COPIED_MARKED)
+		envsrc_forget(worker_src(w), r->uids, r->nuids);
 	worker_post_changes(w);
 	worker_action_done(w, worker_transfer_text(how, r->b, r->folder));
 }
@@ -1206,6 +1250,7 @@ worker_local_select(struct worker *w)
 
 	localbox_free(w->local);
 	w->local = NULL;
+	envsrc_end(worker_src(w));
 	if ((st = localbox_open(w->acct->maildir, &w->local, &err)) !=
 	    ST_OK) {
 		worker_error(w, st, err);
@@ -1438,15 +1483,47 @@ worker_do(struct worker *w, struct request *r)
 	worker_post_changes(w);
 }
 
+/* One step of the header cache's resync of the open folder. A server
+ * that refuses it only costs the cache its news; a broken connection is
+ * the session's end as for any request. */
+static void
+worker_resync(struct worker *w)
+{
+	enum status st;
+	char *err = NULL;
+
+	worker_on_wire(w, w->imap->wire);
+	st = envsrc_resync_step(w->src, w->imap, &err);
+	worker_cache_warning(w);
+	if (st == ST_OK) {
+		worker_post_changes(w);
+		return;
+	}
+	envsrc_resync_abandon(w->src);
+	if (wire_failed(w->imap->wire) || worker_was_cancelled(w))
+		worker_imap_failed(w, st, err);
+	else
+		free(err);
+}
+
+/* Is there background work (the lock held)? */
+static int
+worker_background_pending(struct worker *w)
+{
+	return w->rest_pending || (w->imap != NULL && !w->in_local &&
+	    w->src != NULL && envsrc_resync_pending(w->src));
+}
+
 /* With the lock held and no request waiting: once the UI has asked
- * nothing for WORKER_SETTLE_MS, do what a connect left for later (as
- * busy work, so Esc reaches it); 1 if the caller must look again. */
+ * nothing for WORKER_SETTLE_MS, do what a connect left for later, then
+ * the header cache's resync, a step at a time (as busy work, so Esc
+ * reaches it); 1 if the caller must look again. */
 static int
 worker_background(struct worker *w)
 {
 	struct timespec until;
 
-	if (!w->rest_pending)
+	if (!worker_background_pending(w))
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_nsec += WORKER_SETTLE_MS * 1000000L;
@@ -1462,7 +1539,10 @@ worker_background(struct worker *w)
 	w->busy = 1;
 	w->cancelled = 0;
 	pthread_mutex_unlock(&w->lock);
-	worker_connect_rest(w);
+	if (w->rest_pending)
+		worker_connect_rest(w);
+	else
+		worker_resync(w);
 	pthread_mutex_lock(&w->lock);
 	w->busy = 0;
 	return 1;
@@ -1509,6 +1589,8 @@ worker_main(void *arg)
 	w->imap = NULL;
 	localbox_free(w->local);
 	w->local = NULL;
+	envsrc_free(w->src);
+	w->src = NULL;
 	return NULL;
 }
 
@@ -1524,6 +1606,7 @@ worker_new(const struct account *acct, int index, int wake_fd)
 	w->wake_fd = wake_fd;
 	w->poll = CONFIG_DEFAULT_POLL;
 	w->use_idle = 1;
+	w->use_cache = 1;
 	actions_init();		/* before any worker thread parses a reply */
 	if (pipe2(w->req_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatalx("cannot make a pipe for a worker");
@@ -1537,6 +1620,16 @@ worker_new(const struct account *acct, int index, int wake_fd)
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
 		fatalx("cannot start a worker thread");
 	return w;
+}
+
+/* Use the header cache (hcache.h) for folders opened from now on; on
+ * by default. */
+void
+worker_set_cache(struct worker *w, int on)
+{
+	pthread_mutex_lock(&w->lock);
+	w->use_cache = on;
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* The HTML dumper for the messages read from now on (NULL: none). */

@@ -120,6 +120,7 @@ void		 worker_accept_cert(struct worker *, enum service,
 		     const char *);
 void		 worker_cancel(struct worker *);
 void		 worker_set_html_dumper(struct worker *, const char *);
+void		 worker_set_cache(struct worker *, int);
 int		 worker_busy(struct worker *);
 struct event	*worker_next_event(struct worker *);
 void		 event_free(struct event *);

@@ -97,6 +97,7 @@ ui_workers(struct app *a)
 		a->workers[i] = worker_new(a->cfg->accounts[i], (int)i,
 		    a->wake[1]);
 		worker_watch_set(a->workers[i], a->cfg->poll, a->cfg->idle);
+		worker_set_cache(a->workers[i], a->cfg->header_cache);
 		if (a->allow_plain_cli)
 			worker_allow_plaintext(a->workers[i]);
 		worker_set_html_dumper(a->workers[i], a->cfg->html_dumper);
