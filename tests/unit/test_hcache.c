@@ -1,5 +1,7 @@
 /* test_hcache.c: the LMDB header cache: records, UIDVALIDITY, flags,
- * persistence, long names and a damaged file. */
+ * persistence, long names, a damaged file, lookups that keep the
+ * server's flags, and resync (changed flags; a full walk that drops the
+ * records of expunged messages). */
 #include "build-config.h"
 
 #include <stdarg.h>
@@ -231,6 +233,130 @@ test_unusable_directory(void **state)
 	free(err);
 }
 
+static void
+test_lookup_keeps_server_flags(void **state)
+{
+	struct envelope v[3], w[4];
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state);
+	char *err = NULL;
+	size_t i;
+
+	v[0] = env(3, "three");
+	v[1] = env(5, "five");
+	v[2] = env(9, "nine");
+	v[1].sent = 1600000000;
+	v[1].transit = TM_WEAK;
+	v[2].transit = TM_LOCAL;
+	assert_int_equal(hcache_folder_begin(hc, "w", "I", 7, &m, &err),
+	    ST_OK);
+	assert_int_equal(hcache_has(hc, "w", "I", 7), 0);
+	assert_int_equal(hcache_put(hc, "w", "I", 7, v, 3, &err), ST_OK);
+	assert_int_equal(hcache_has(hc, "w", "I", 7), 1);
+	assert_int_equal(hcache_has(hc, "w", "I", 8), 0);
+	assert_int_equal(hcache_has(hc, "w", "J", 7), 0);
+	/* What FETCH (UID FLAGS) gave: seq, uid, fresh flags; UID 4 is
+	 * not cached. */
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 4; i++) {
+		w[i].seq = (uint32_t)i + 1;
+		w[i].flags = MSG_FLAGGED;
+	}
+	w[0].uid = 3;
+	w[1].uid = 4;
+	w[2].uid = 5;
+	w[3].uid = 9;
+	assert_int_equal(hcache_lookup(hc, "w", "I", 7, w, 4), 3);
+	assert_null(w[1].from);
+	assert_string_equal(w[0].subject, "three");
+	assert_int_equal(w[2].seq, 3);
+	assert_int_equal(w[2].flags, MSG_FLAGGED);
+	assert_int_equal(w[2].sent, 1600000000);
+	assert_int_equal(w[2].date, 1700000005);
+	assert_int_equal(w[2].size, 1005);
+	assert_int_equal(w[2].transit, TM_WEAK);
+	assert_int_equal(w[3].transit, TM_LOCAL);
+	assert_string_equal(w[3].from, "山田 太郎");
+	for (i = 0; i < 4; i++)
+		env_clear(&w[i]);
+	hcache_close(hc);
+}
+
+/* The flags of cached uid, or -1 when it has no record. */
+static int
+cached_flags(struct hcache *hc, uint32_t uid)
+{
+	struct envelope got;
+	int flags;
+
+	memset(&got, 0, sizeof(got));
+	if (!hcache_get(hc, "w", "I", 7, uid, &got))
+		return -1;
+	flags = (int)got.flags;
+	env_clear(&got);
+	return flags;
+}
+
+static void
+test_sync_flags_and_prune(void **state)
+{
+	struct envelope v[8], list[3];
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state);
+	char *err = NULL;
+	uint32_t i;
+
+	for (i = 0; i < 8; i++)
+		v[i] = env(i + 1, "x");
+	assert_int_equal(hcache_folder_begin(hc, "w", "I", 7, &m, &err),
+	    ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "I", 7, v, 8, &err), ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "J", 7, v, 8, &err), ST_OK);
+	/* Changed flags only (CHANGEDSINCE): nothing is dropped; the list
+	 * may come in any order and name UIDs the cache does not hold. */
+	memset(list, 0, sizeof(list));
+	list[0].uid = 6;
+	list[0].flags = MSG_FLAGGED;
+	list[1].uid = 2;
+	list[1].flags = 0;
+	list[2].uid = 20;
+	list[2].flags = MSG_SEEN;
+	assert_int_equal(hcache_sync(hc, "w", "I", 7, 1, 0, list, 3, 0, &err),
+	    ST_OK);
+	assert_int_equal(cached_flags(hc, 2), 0);
+	assert_int_equal(cached_flags(hc, 6), MSG_FLAGGED);
+	assert_int_equal(cached_flags(hc, 5), MSG_SEEN);
+	assert_int_equal(cached_flags(hc, 20), -1);
+	/* A full walk of UIDs 3..6 lists only 3 and 6: 4 and 5 were
+	 * expunged (two in a row); 1, 2, 7, 8 are outside and stay. */
+	list[0].uid = 3;
+	list[0].flags = MSG_ANSWERED;
+	list[1].uid = 6;
+	list[1].flags = MSG_SEEN;
+	assert_int_equal(hcache_sync(hc, "w", "I", 7, 3, 6, list, 2, 1, &err),
+	    ST_OK);
+	assert_int_equal(cached_flags(hc, 3), MSG_ANSWERED);
+	assert_int_equal(cached_flags(hc, 4), -1);
+	assert_int_equal(cached_flags(hc, 5), -1);
+	assert_int_equal(cached_flags(hc, 6), MSG_SEEN);
+	assert_int_equal(cached_flags(hc, 2), 0);
+	assert_int_equal(cached_flags(hc, 7), MSG_SEEN);
+	/* The last chunk (hi 0) with nothing listed drops the rest. */
+	assert_int_equal(hcache_sync(hc, "w", "I", 7, 7, 0, NULL, 0, 1, &err),
+	    ST_OK);
+	assert_int_equal(cached_flags(hc, 7), -1);
+	assert_int_equal(cached_flags(hc, 8), -1);
+	assert_int_equal(cached_flags(hc, 6), MSG_SEEN);
+	/* Another folder of the same account is untouched. */
+	assert_int_equal(hcache_lookup(hc, "w", "J", 7, v, 0), 0);
+	assert_int_equal(hcache_has(hc, "w", "J", 7), 1);
+	memset(&list[0], 0, sizeof(list[0]));
+	assert_int_equal(hcache_get(hc, "w", "J", 7, 8, &list[0]), 1);
+	env_clear(&list[0]);
+	assert_null(err);
+	hcache_close(hc);
+}
+
 int
 main(void)
 {
@@ -241,6 +367,8 @@ main(void)
 		TMPDIR_TEST(test_long_names),
 		TMPDIR_TEST(test_damaged_file),
 		TMPDIR_TEST(test_unusable_directory),
+		TMPDIR_TEST(test_lookup_keeps_server_flags),
+		TMPDIR_TEST(test_sync_flags_and_prune),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
