@@ -1,9 +1,11 @@
 /* scr_index.c: a folder's messages, fetched a window at a time.
  *
  * Envelopes live in a sparse array indexed by sequence number - 1; only
- * the rows on screen plus a margin are fetched, starting at the newest
- * message (the cursor starts on the last one, as in mutt). Search is done
- * here, over the envelopes fetched so far, with a one-line prompt. */
+ * the rows on screen plus a margin are fetched (the worker serves them
+ * from the header cache where it can), starting at the newest message
+ * (the cursor starts on the last one, as in mutt); past IX_KEEP of them,
+ * those far from the screen are dropped again. Search is done here, over
+ * the envelopes loaded, with a one-line prompt. */
 #include "build-config.h"
 
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "xmalloc.h"
 
 #define IX_MARGIN	20	/* rows fetched beyond the screen, each side */
+#define IX_KEEP		20000	/* envelopes kept; the farthest go beyond */
 #define IX_DATE_W	10	/* "2024-01-31" */
 #define IX_SIZE_W	5	/* "1023K" */
 #define IX_FROM_W	20
@@ -47,6 +50,7 @@ struct index {
 	int		  lost;		/* the connection dropped since */
 	int		  exists;
 	struct ix_env	**envs;		/* [exists]; NULL: not fetched */
+	int		  loaded;	/* envs that are not NULL */
 	unsigned char	 *asked;	/* [exists]: a FETCH was asked for */
 	int		  cursor;
 	int		  top;
@@ -98,6 +102,7 @@ ix_reset(struct index *ix, int exists)
 		ix_env_free(ix->envs[i]);
 	free(ix->envs);
 	free(ix->asked);
+	ix->loaded = 0;
 	ix->exists = exists;
 	ix->envs = xcalloc(exists > 0 ? (size_t)exists : 1, sizeof(*ix->envs));
 	ix->asked = xcalloc(exists > 0 ? (size_t)exists : 1, 1);
@@ -208,6 +213,35 @@ ix_selected(struct screen *s, const struct event *ev)
 	ix_fetch(s);
 }
 
+/* Past IX_KEEP envelopes, forget those of rows far from the screen
+ * (they are asked for again, from the header cache, when shown), so
+ * that memory stays small however far one scrolls. */
+static void
+ix_evict(struct index *ix)
+{
+	unsigned char *keep;
+	int first, last, i;
+	uint32_t seq;
+
+	if (ix->loaded <= IX_KEEP)
+		return;
+	keep = xcalloc((size_t)ix->exists, 1);
+	first = ix->top - IX_KEEP / 4;
+	last = ix->top + ix->rows + IX_KEEP / 4;
+	for (i = first < 0 ? 0 : first; i < last && i < ix_nrows(ix); i++)
+		if ((seq = ixview_seq(ix->view, i)) >= 1 &&
+		    seq <= (uint32_t)ix->exists)
+			keep[seq - 1] = 1;
+	for (i = 0; i < ix->exists; i++)
+		if (ix->envs[i] != NULL && !keep[i]) {
+			ix_env_free(ix->envs[i]);
+			ix->envs[i] = NULL;
+			ix->asked[i] = 0;
+			ix->loaded--;
+		}
+	free(keep);
+}
+
 /* Keep a deep copy of each envelope the worker sent. */
 static void
 ix_envelopes(struct index *ix, const struct event *ev)
@@ -230,10 +264,13 @@ ix_envelopes(struct index *ix, const struct event *ev)
 		e->size = src->size;
 		e->flags = src->flags;
 		e->transit = src->transit;
+		if (ix->envs[src->seq - 1] == NULL)
+			ix->loaded++;
 		ix_env_free(ix->envs[src->seq - 1]);
 		ix->envs[src->seq - 1] = e;
 		ix->asked[src->seq - 1] = 1;
 	}
+	ix_evict(ix);
 }
 
 /* A request failed: what is missing may be asked for again later. */
@@ -809,6 +846,8 @@ ix_act_expunged(struct index *ix, uint32_t seq)
 		return;
 	row = ixview_expunge(ix->view, seq, ix->exists);
 	after = (size_t)ix->exists - seq;
+	if (ix->envs[i] != NULL)
+		ix->loaded--;
 	ix_env_free(ix->envs[i]);
 	memmove(ix->envs + i, ix->envs + i + 1, after * sizeof(*ix->envs));
 	memmove(ix->asked + i, ix->asked + i + 1, after);
