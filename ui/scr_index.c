@@ -156,24 +156,22 @@ ix_seq_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Fetch what the screen shows plus a margin, where not yet asked for:
- * the messages of those rows, consecutive ones in one request. */
+/* Ask for the messages of rows first..last-1 not yet asked for,
+ * consecutive ones in one request. */
 static void
-ix_fetch(struct screen *s)
+ix_fetch_rows(struct screen *s, int first, int last)
 {
 	struct index *ix = s->data;
-	int first = ix->top - IX_MARGIN, last = ix->top + ix->rows + IX_MARGIN;
 	uint32_t *want, seq;
 	size_t n = 0, i, run;
 
-	if (!ix->open || ix->lost)
-		return;
 	if (first < 0)
 		first = 0;
 	if (last > ix_nrows(ix))
 		last = ix_nrows(ix);
-	want = xcalloc(last > first ? (size_t)(last - first) : 1,
-	    sizeof(*want));
+	if (first >= last)
+		return;
+	want = xcalloc((size_t)(last - first), sizeof(*want));
 	for (; first < last; first++) {
 		seq = ixview_seq(ix->view, first);
 		if (seq >= 1 && seq <= (uint32_t)ix->exists &&
@@ -191,6 +189,21 @@ ix_fetch(struct screen *s)
 		    want[run - 1]);
 	}
 	free(want);
+}
+
+/* Fetch what the screen shows, then a margin on each side (asked for
+ * after, so the screen fills first). */
+static void
+ix_fetch(struct screen *s)
+{
+	struct index *ix = s->data;
+	int end = ix->top + ix->rows;
+
+	if (!ix->open || ix->lost)
+		return;
+	ix_fetch_rows(s, ix->top, end);
+	ix_fetch_rows(s, end, end + IX_MARGIN);
+	ix_fetch_rows(s, ix->top - IX_MARGIN, ix->top);
 }
 
 /* The folder is open: start over with the newest message under the cursor. */
