@@ -11,6 +11,10 @@
 /* Messages whose flags one step of a full resync asks for. */
 #define ENVSRC_RESYNC_CHUNK	5000
 
+/* Messages one step of the background fill looks at (a request waits
+ * for at most one step). */
+#define ENVSRC_FILL_CHUNK	200
+
 /* What the cache still needs for the open folder. */
 enum resync {
 	RESYNC_NONE,
@@ -30,6 +34,7 @@ struct envsrc {
 	uint64_t	 since;		/* RESYNC_CHANGED */
 	uint32_t	 next_seq;	/* RESYNC_FULL: the next chunk */
 	uint32_t	 done_uid;	/* RESYNC_FULL: synced up to */
+	uint32_t	 fill_next;	/* fill: the newest message not seen */
 	struct envsrc_stats stats;
 };
 
@@ -44,6 +49,7 @@ envsrc_drop_cache(struct envsrc *src, char *err)
 	hcache_close(src->hc);
 	src->hc = NULL;
 	src->resync = RESYNC_NONE;
+	src->fill_next = 0;
 }
 
 /* A source for one account; dir is the cache's directory, NULL: none. */
@@ -112,6 +118,7 @@ envsrc_begin(struct envsrc *src, const char *raw,
 	src->uidvalidity = fs->uidvalidity;
 	if (src->hc == NULL || fs->uidvalidity == 0)
 		return;
+	src->fill_next = fs->exists;
 	if (hcache_folder_begin(src->hc, src->account, raw, fs->uidvalidity,
 	    &old, &err) != ST_OK) {
 		envsrc_drop_cache(src, err);
@@ -144,6 +151,7 @@ envsrc_end(struct envsrc *src)
 	src->folder = NULL;
 	src->resync = RESYNC_NONE;
 	src->had_records = 0;
+	src->fill_next = 0;
 	memset(&src->meta, 0, sizeof(src->meta));
 }
 
@@ -343,6 +351,42 @@ void
 envsrc_resync_abandon(struct envsrc *src)
 {
 	src->resync = RESYNC_NONE;
+}
+
+/* Are envelopes of the open folder still missing from the cache (as
+ * far as the background fill knows)? */
+int
+envsrc_fill_pending(const struct envsrc *src)
+{
+	return envsrc_usable(src) && src->fill_next > 0;
+}
+
+/*
+ * One step of the background fill: the next ENVSRC_FILL_CHUNK messages,
+ * newest first, go into the cache (those it holds cost only their UIDs
+ * and flags), so the whole folder is there for scrolling and the next
+ * opening. Messages expunged meanwhile shift the numbers; at worst a few
+ * are looked at twice or left for the index to fetch when shown.
+ */
+enum status
+envsrc_fill_step(struct envsrc *src, struct session *s, char **errstr)
+{
+	struct envelope *e = NULL;
+	uint32_t first;
+	enum status st;
+	size_t n = 0;
+
+	if (!envsrc_fill_pending(src))
+		return ST_OK;
+	first = src->fill_next > ENVSRC_FILL_CHUNK ?
+	    src->fill_next - ENVSRC_FILL_CHUNK + 1 : 1;
+	src->had_records = 1;	/* the index's windows are in the cache */
+	st = envsrc_window(src, s, first, src->fill_next, &e, &n, errstr);
+	mailbox_envelopes_free(e, n);
+	if (st != ST_OK)
+		return st;
+	src->fill_next = first - 1;
+	return ST_OK;
 }
 
 /* Flags the server reported for the open folder (by UID) go to the

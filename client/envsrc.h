@@ -13,7 +13,10 @@
  * known HIGHESTMODSEQ, UID FETCH 1:* (FLAGS) (CHANGEDSINCE m); else the
  * flags of every message, 5000 at a time, which also drops the records
  * of expunged messages. The folder's HIGHESTMODSEQ is remembered only
- * when the resync is complete.
+ * when the resync is complete. Then the background fill puts the
+ * envelopes of the rest of the folder in the cache, newest first, a few
+ * hundred a step (envsrc_fill_step()), so scrolling anywhere and the next
+ * opening need no envelope from the server.
  *
  * The cache is an optimisation: when it cannot be opened or written, the
  * cache is left alone from then on and envsrc_warning() hands out one
@@ -52,6 +55,8 @@ int		 envsrc_resync_pending(const struct envsrc *);
 enum status	 envsrc_resync_step(struct envsrc *, struct session *,
 		     char **);
 void		 envsrc_resync_abandon(struct envsrc *);
+int		 envsrc_fill_pending(const struct envsrc *);
+enum status	 envsrc_fill_step(struct envsrc *, struct session *, char **);
 void		 envsrc_changed(struct envsrc *, const struct act_change *,
 		     size_t);
 void		 envsrc_forget(struct envsrc *, const uint32_t *, size_t);

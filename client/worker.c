@@ -91,6 +91,7 @@ struct worker {
 	struct wire		*active;	/* for worker_cancel() */
 	/* Worker thread only. */
 	struct session		*imap;
+	int			 cancel_closed;	/* the user cut the session */
 	char			*selected;
 	int			 rest_pending;	/* worker_connect_rest() to do */
 	struct localbox		*local;		/* the local folder, listed */
@@ -105,6 +106,9 @@ struct worker {
 	int			 use_idle;
 	char			*html_dumper;	/* under lock; NULL: none */
 	int			 use_cache;	/* under lock: header cache */
+	struct timespec		 quiet_since;	/* under lock: the last request
+						 * ended (CLOCK_REALTIME) */
+	int			 bg_step;	/* under lock: a cache step runs */
 	struct envsrc		*src;		/* worker thread only */
 };
 
@@ -437,6 +441,7 @@ worker_connect_imap(struct worker *w)
 
 	worker_close(w, w->imap, 1);
 	w->imap = NULL;
+	w->cancel_closed = 0;
 	free(w->selected);
 	w->selected = NULL;
 	envsrc_end(worker_src(w));
@@ -514,8 +519,15 @@ worker_need_imap(struct worker *w)
 {
 	if (w->imap != NULL)
 		return 1;
-	worker_error(w, ST_NETWORK, xasprintf(_("%s: not connected; press "
-	    "c on the accounts screen to connect"), w->acct->name));
+	/* Requests queued before the user cancelled say so again, rather
+	 * than that nothing is connected. */
+	if (w->cancel_closed)
+		worker_error(w, ST_NETWORK, xstrdup(_("cancelled; the "
+		    "connection was closed (press c to reconnect)")));
+	else
+		worker_error(w, ST_NETWORK, xasprintf(_("%s: not connected; "
+		    "press c on the accounts screen to connect"),
+		    w->acct->name));
 	return 0;
 }
 
@@ -539,6 +551,7 @@ worker_imap_failed(struct worker *w, enum status st, char *err)
 		free(err);
 		err = xstrdup(_("cancelled; the connection was closed "
 		    "(press c to reconnect)"));
+		w->cancel_closed = 1;
 	}
 	if (st == ST_NETWORK || wire_failed(w->imap->wire)) {
 		worker_update(w, w->imap, CONN_FAILED, st, err);
@@ -1483,27 +1496,37 @@ worker_do(struct worker *w, struct request *r)
 	worker_post_changes(w);
 }
 
-/* One step of the header cache's resync of the open folder. A server
- * that refuses it only costs the cache its news; a broken connection is
- * the session's end as for any request. */
+/*
+ * One step of the header cache's work on the open folder: its resync,
+ * then the background fill. A server that refuses it only costs the
+ * cache; a broken connection is the session's end as for any request.
+ * It is not busy work: Esc cancels what the user asked for, not this,
+ * and a request waits for at most one step.
+ */
 static void
-worker_resync(struct worker *w)
+worker_cache_step(struct worker *w)
 {
 	enum status st;
 	char *err = NULL;
+	int resync = envsrc_resync_pending(w->src);
 
 	worker_on_wire(w, w->imap->wire);
-	st = envsrc_resync_step(w->src, w->imap, &err);
+	st = resync ? envsrc_resync_step(w->src, w->imap, &err) :
+	    envsrc_fill_step(w->src, w->imap, &err);
 	worker_cache_warning(w);
 	if (st == ST_OK) {
 		worker_post_changes(w);
 		return;
 	}
-	envsrc_resync_abandon(w->src);
-	if (wire_failed(w->imap->wire) || worker_was_cancelled(w))
+	if (wire_failed(w->imap->wire) || worker_was_cancelled(w)) {
 		worker_imap_failed(w, st, err);
+		return;
+	}
+	free(err);
+	if (resync)
+		envsrc_resync_abandon(w->src);
 	else
-		free(err);
+		envsrc_end(w->src);	/* no fill either */
 }
 
 /* Is there background work (the lock held)? */
@@ -1511,40 +1534,57 @@ static int
 worker_background_pending(struct worker *w)
 {
 	return w->rest_pending || (w->imap != NULL && !w->in_local &&
-	    w->src != NULL && envsrc_resync_pending(w->src));
+	    w->src != NULL && (envsrc_resync_pending(w->src) ||
+	    envsrc_fill_pending(w->src)));
 }
 
-/* With the lock held and no request waiting: once the UI has asked
- * nothing for WORKER_SETTLE_MS, do what a connect left for later, then
- * the header cache's resync, a step at a time (as busy work, so Esc
- * reaches it); 1 if the caller must look again. */
+/* Wait, the lock held, until the UI has asked nothing for
+ * WORKER_SETTLE_MS; 0 if a request came (or quit) meanwhile. */
 static int
-worker_background(struct worker *w)
+worker_settle(struct worker *w)
 {
-	struct timespec until;
+	struct timespec until = w->quiet_since, now;
 
-	if (!worker_background_pending(w))
-		return 0;
-	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_nsec += WORKER_SETTLE_MS * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec &&
+	    now.tv_nsec >= until.tv_nsec))
+		return w->reqs == NULL && !w->quit;
 	while (w->reqs == NULL && !w->quit &&
 	    pthread_cond_timedwait(&w->cond, &w->lock, &until) == 0)
 		continue;
-	if (w->reqs != NULL || w->quit)
+	return w->reqs == NULL && !w->quit;
+}
+
+/* With the lock held and no request waiting: once the UI has been
+ * quiet a while, do what a connect left for later (as busy work, so Esc
+ * reaches it), then the header cache's work a step at a time; 1 if the
+ * caller must look again. */
+static int
+worker_background(struct worker *w)
+{
+	int rest;
+
+	if (!worker_background_pending(w))
+		return 0;
+	if (!worker_settle(w))
 		return 1;
-	w->busy = 1;
+	rest = w->rest_pending;
+	w->busy = rest;
+	w->bg_step = !rest;
 	w->cancelled = 0;
 	pthread_mutex_unlock(&w->lock);
-	if (w->rest_pending)
+	if (rest)
 		worker_connect_rest(w);
 	else
-		worker_resync(w);
+		worker_cache_step(w);
 	pthread_mutex_lock(&w->lock);
 	w->busy = 0;
+	w->bg_step = 0;
 	return 1;
 }
 
@@ -1582,6 +1622,7 @@ worker_main(void *arg)
 		request_free(r);
 		pthread_mutex_lock(&w->lock);
 		w->busy = 0;
+		clock_gettime(CLOCK_REALTIME, &w->quiet_since);
 		pthread_mutex_unlock(&w->lock);
 	}
 	/* Inside IDLE a LOGOUT is no command; leaving is enough then. */
@@ -1778,7 +1819,11 @@ void
 worker_cancel(struct worker *w)
 {
 	pthread_mutex_lock(&w->lock);
-	if (w->busy && w->active != NULL) {
+	/* The cache's background step is cut only when something waits
+	 * behind it (a request, or quitting): a server gone silent then
+	 * holds nothing up. */
+	if ((w->busy || (w->bg_step && (w->reqs != NULL || w->quit))) &&
+	    w->active != NULL) {
 		w->cancelled = 1;
 		wire_abort(w->active);
 	}
