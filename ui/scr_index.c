@@ -23,7 +23,9 @@
 #include "xmalloc.h"
 
 #define IX_MARGIN	20	/* rows fetched beyond the screen, each side */
+#ifndef IX_KEEP
 #define IX_KEEP		20000	/* envelopes kept; the farthest go beyond */
+#endif
 #define IX_DATE_W	10	/* "2024-01-31" */
 #define IX_SIZE_W	5	/* "1023K" */
 #define IX_FROM_W	20
