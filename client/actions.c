@@ -44,6 +44,7 @@ struct act_cmd {
 	struct mailimap_sort_key	*sort;
 	const char			*text;	/* folder, or a command */
 	int				 literalplus;
+	int				 byseq;	/* SEARCH, not UID SEARCH */
 	clist				*result;
 };
 
@@ -413,6 +414,11 @@ act_send_search(void *arg)
 	struct act_cmd *c = arg;
 	const char *cs = c->text;
 
+	if (c->byseq && c->literalplus)
+		return mailimap_search_literalplus(c->imap, cs, c->key,
+		    &c->result);
+	if (c->byseq)
+		return mailimap_search(c->imap, cs, c->key, &c->result);
 	if (c->literalplus)
 		return mailimap_uid_search_literalplus(c->imap, cs, c->key,
 		    &c->result);
@@ -616,11 +622,12 @@ act_uid_array(clist *list, uint32_t **out)
 	return n;
 }
 
-/* UID SEARCH with a key (taken over); the UIDs found, ascending. */
+/* UID SEARCH (with byseq, SEARCH) with a key (taken over); the UIDs
+ * (sequence numbers) found, ascending. */
 static enum status
-act_search(struct actions *a, struct mailimap_search_key *key,
-    const char *charset, const char *doing, uint32_t **out, size_t *n,
-    char **errstr)
+act_search_as(struct actions *a, struct mailimap_search_key *key,
+    const char *charset, int byseq, const char *doing, uint32_t **out,
+    size_t *n, char **errstr)
 {
 	struct act_cmd c;
 	struct act_caps caps;
@@ -628,6 +635,7 @@ act_search(struct actions *a, struct mailimap_search_key *key,
 
 	memset(&c, 0, sizeof(c));
 	c.key = key;
+	c.byseq = byseq;
 	if ((st = act_need_folder(a, &c.imap, errstr)) == ST_OK &&
 	    charset != NULL)
 		st = actions_caps(a, &caps, errstr);
@@ -640,6 +648,15 @@ act_search(struct actions *a, struct mailimap_search_key *key,
 		*n = act_uid_array(c.result, out);
 	act_cmd_clear(&c);
 	return st;
+}
+
+/* UID SEARCH with a key (taken over); the UIDs found, ascending. */
+static enum status
+act_search(struct actions *a, struct mailimap_search_key *key,
+    const char *charset, const char *doing, uint32_t **out, size_t *n,
+    char **errstr)
+{
+	return act_search_as(a, key, charset, 0, doing, out, n, errstr);
 }
 
 /* The UIDs of the messages marked \Deleted. */
@@ -782,29 +799,48 @@ actions_move(struct actions *a, const uint32_t *uids, size_t n,
 
 /* ------------------------------------------------ search, sort, threads */
 
-/* Messages whose subject, sender or text holds query (UTF-8). */
-enum status
-actions_search(struct actions *a, const char *query, uint32_t **out,
-    size_t *n, char **errstr)
+/* Messages whose subject or sender (with body, also text) holds query
+ * (UTF-8): UIDs, or with byseq sequence numbers, ascending. */
+static enum status
+act_text_search(struct actions *a, const char *query, int body, int byseq,
+    uint32_t **out, size_t *n, char **errstr)
 {
-	struct mailimap_search_key *key;
+	struct mailimap_search_key *key, *who;
 	enum status st;
 	char *doing;
 
 	if ((st = act_text_ok(a, query, _("the search text"), errstr)) !=
 	    ST_OK)
 		return st;
+	who = mailimap_search_key_new_from(xstrdup(query));
+	if (body)
+		who = mailimap_search_key_new_or(who,
+		    mailimap_search_key_new_text(xstrdup(query)));
 	key = mailimap_search_key_new_or(
-	    mailimap_search_key_new_subject(xstrdup(query)),
-	    mailimap_search_key_new_or(
-	    mailimap_search_key_new_from(xstrdup(query)),
-	    mailimap_search_key_new_text(xstrdup(query))));
+	    mailimap_search_key_new_subject(xstrdup(query)), who);
 	if (key == NULL)
 		fatalx("actions: out of memory");
 	doing = xasprintf(_("searching for \"%s\""), query);
-	st = act_search(a, key, "UTF-8", doing, out, n, errstr);
+	st = act_search_as(a, key, "UTF-8", byseq, doing, out, n, errstr);
 	free(doing);
 	return st;
+}
+
+/* Messages whose subject, sender or text holds query (UTF-8): UIDs. */
+enum status
+actions_search(struct actions *a, const char *query, uint32_t **out,
+    size_t *n, char **errstr)
+{
+	return act_text_search(a, query, 1, 0, out, n, errstr);
+}
+
+/* Messages whose subject or sender holds query (UTF-8), as the index's
+ * search matches them: their sequence numbers, ascending. */
+enum status
+actions_find(struct actions *a, const char *query, uint32_t **out,
+    size_t *n, char **errstr)
+{
+	return act_text_search(a, query, 0, 1, out, n, errstr);
 }
 
 /* Every UID of the folder, ascending (their places are the sequence

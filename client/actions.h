@@ -112,6 +112,8 @@ enum status	 actions_move(struct actions *, const uint32_t *, size_t,
 		     const char *, enum act_moved *, char **);
 enum status	 actions_search(struct actions *, const char *, uint32_t **,
 		     size_t *, char **);
+enum status	 actions_find(struct actions *, const char *, uint32_t **,
+		     size_t *, char **);
 enum status	 actions_sort(struct actions *, enum sort_key, int,
 		     uint32_t **, size_t *, char **);
 enum status	 actions_thread(struct actions *, struct thread_node **,
@@ -134,7 +136,9 @@ size_t		 actions_take(struct actions *, struct act_change **, int *);
  * ACT_FLAGS changes. actions_deleted(): the UIDs marked \Deleted (what
  * an expunge would remove). actions_expunge(a, uids, n, &all): UID
  * EXPUNGE of exactly those with UIDPLUS (*all = 0); else EXPUNGE, which
- * removes every message marked deleted (*all = 1). actions_search(),
+ * removes every message marked deleted (*all = 1). actions_find() hands
+ * out the sequence numbers of the messages whose subject or sender holds
+ * the text (SEARCH), ascending. actions_search(),
  * actions_sort(), actions_uids() hand out UIDs (the first and the last
  * sorted ascending); actions_thread() UIDs with depths; free() them.
  * actions_view() builds a whole view; *notice is NULL or a sentence to

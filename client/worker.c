@@ -36,6 +36,7 @@ enum req_type {
 	REQ_EXPUNGE,		/* uids */
 	REQ_TRANSFER,		/* uids to folder; b: move */
 	REQ_VIEW,		/* spec; a: serial */
+	REQ_FIND,		/* spec.query; a: serial */
 	REQ_RAW,		/* writing mail: see worker_do_mail() */
 	/* SMTP work, no IMAP needed: keep these last (worker_do()). */
 	REQ_ROUTE,
@@ -1010,8 +1011,25 @@ worker_do_transfer(struct worker *w, const struct request *r)
 	worker_action_done(w, worker_transfer_text(how, r->b, r->folder));
 }
 
-/* l, o, O, T: a view; the changes it brought are told first, since the
- * rows' sequence numbers count them. */
+/* Post the answer to a view or a search request (serial): the changes
+ * the command brought are told first, since its sequence numbers count
+ * them; on failure, the error instead. */
+static void
+worker_post_answer(struct worker *w, struct event *ev, enum status st,
+    char *err, unsigned serial)
+{
+	worker_post_changes(w);
+	if (st != ST_OK) {
+		event_free(ev);
+		worker_act_failed(w, st, err);
+		return;
+	}
+	ev->serial = serial;
+	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
+	worker_post(w, ev);
+}
+
+/* l, o, O, T: a view. */
 static void
 worker_do_view(struct worker *w, const struct request *r)
 {
@@ -1021,15 +1039,21 @@ worker_do_view(struct worker *w, const struct request *r)
 
 	st = actions_view(w->act, &r->spec, &ev->rows, &ev->nrows, &ev->text,
 	    &err);
-	worker_post_changes(w);
-	if (st != ST_OK) {
-		event_free(ev);
-		worker_act_failed(w, st, err);
-		return;
-	}
-	ev->serial = r->a;
-	ev->folder = w->selected ? xstrdup(w->selected) : NULL;
-	worker_post(w, ev);
+	worker_post_answer(w, ev, st, err, r->a);
+}
+
+/* / beyond the loaded messages: the server's SEARCH. */
+static void
+worker_do_find(struct worker *w, const struct request *r)
+{
+	struct event *ev = event_new(EV_FOUND, SERVICE_IMAP);
+	const char *query = r->spec.query ? r->spec.query : "";
+	enum status st;
+	char *err = NULL;
+
+	st = actions_find(w->act, query, &ev->uids, &ev->nuids, &err);
+	ev->text = xstrdup(query);
+	worker_post_answer(w, ev, st, err, r->a);
 }
 
 /* Carry out an action on the open folder. */
@@ -1062,6 +1086,9 @@ worker_do_action(struct worker *w, const struct request *r)
 		break;
 	case REQ_VIEW:
 		worker_do_view(w, r);
+		break;
+	case REQ_FIND:
+		worker_do_find(w, r);
 		break;
 	default:
 		break;
@@ -1945,6 +1972,18 @@ worker_view(struct worker *w, const struct view_spec *spec, unsigned serial)
 	r->type = REQ_VIEW;
 	r->spec = *spec;
 	r->spec.query = spec->query ? xstrdup(spec->query) : NULL;
+	r->a = serial;
+	worker_enqueue(w, r);
+}
+
+/* Search the open folder on the server (the index's /). */
+void
+worker_find(struct worker *w, const char *query, unsigned serial)
+{
+	struct request *r = xcalloc(1, sizeof(*r));
+
+	r->type = REQ_FIND;
+	r->spec.query = xstrdup(query);
 	r->a = serial;
 	worker_enqueue(w, r);
 }

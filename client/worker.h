@@ -65,6 +65,9 @@ enum ev_type {
 	EV_VIEW,		/* a view of the open folder: rows, serial,
 				 * text: a notice or NULL */
 	EV_ACTION,		/* an action is done: action, text, uids */
+	EV_FOUND,		/* a search on the server (worker_find):
+				 * uids are sequence numbers, ascending;
+				 * text the query, serial of the request */
 };
 
 /* What an EV_ACTION reports. */
@@ -140,6 +143,7 @@ void		 worker_transfer(struct worker *, uint32_t, const char *, int);
 void		 worker_view(struct worker *, const struct view_spec *,
 		     unsigned);
 void		 worker_watch_set(struct worker *, unsigned, int);
+void		 worker_find(struct worker *, const char *, unsigned);
 
 /* Writing mail. worker_send() and worker_postpone() take over the
  * message (and the envelope, which is left zeroed). */

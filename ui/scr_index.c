@@ -61,6 +61,11 @@ struct index {
 	char		  input[256];	/* what is typed at the prompt */
 	size_t		  ilen;
 	char		 *pattern;	/* the last search */
+	unsigned	  find_serial;	/* of the last search asked of the server */
+	int		  finding;	/* its answer is on its way */
+	uint32_t	 *found;	/* what it found: seqs, ascending */
+	size_t		  nfound;
+	char		 *found_for;	/* the pattern of found; NULL: none */
 	struct ixview	 *view;		/* order, threads, limit */
 	int		  newmail;	/* arrived since the folder opened */
 	uint32_t	 *expunge;	/* what $ asks to expunge */
@@ -77,6 +82,8 @@ enum ix_prompt {
 	IX_PROMPT_EXPUNGE,	/* $: yes or no */
 };
 
+static void ix_found_clear(struct index *);
+static void ix_found(struct screen *, const struct event *);
 static void ix_act_selected(struct screen *);
 static int ix_act_event(struct screen *, const struct event *);
 static int ix_act_op(struct screen *, enum op);
@@ -218,6 +225,7 @@ ix_selected(struct screen *s, const struct event *ev)
 	if (ev->folder == NULL || strcmp(ev->folder, ix->raw) != 0)
 		return;
 	ix_reset(ix, exists);
+	ix_found_clear(ix);
 	ix->open = 1;
 	ix->pending = 0;
 	ix->lost = 0;
@@ -330,6 +338,9 @@ ix_event(struct screen *s, const struct event *ev)
 		break;
 	case EV_ENVELOPES:
 		ix_envelopes(ix, ev);
+		break;
+	case EV_FOUND:
+		ix_found(s, ev);
 		break;
 	case EV_MESSAGE:
 		/* The worker marked it read when it fetched it. */
@@ -528,30 +539,103 @@ ix_matches(const struct ix_env *e, const char *pat)
 	    strcasestr(e->from, pat) != NULL);
 }
 
-/* Move to the next fetched message that matches, wrapping at the end. */
+/* Is seq among what the server found? */
+static int
+ix_was_found(const struct index *ix, uint32_t seq)
+{
+	return ix->nfound > 0 && bsearch(&seq, ix->found, ix->nfound,
+	    sizeof(*ix->found), ix_seq_cmp) != NULL;
+}
+
+/* Forget what the server found (numbers moved, or another folder). */
 static void
-ix_search(struct screen *s)
+ix_found_clear(struct index *ix)
+{
+	free(ix->found);
+	free(ix->found_for);
+	ix->found = NULL;
+	ix->found_for = NULL;
+	ix->nfound = 0;
+	ix->finding = 0;
+}
+
+/* Move to the next row after the cursor that matches (by what is loaded,
+ * or by what the server found), wrapping at the end; 0 if none does. */
+static int
+ix_search_next(struct screen *s, int by_server)
 {
 	struct index *ix = s->data;
-	int k, i;
+	int k, i, hit;
 
-	if (ix->pattern == NULL || !ix->open || ix_nrows(ix) == 0) {
-		app_message(s->app, 1, "%s", _("No search pattern."));
-		return;
-	}
 	for (k = 1; k <= ix_nrows(ix); k++) {
 		i = (ix->cursor + k) % ix_nrows(ix);
-		if (!ix_matches(ix_row_env(ix, i), ix->pattern))
+		hit = by_server ? ix_was_found(ix, ixview_seq(ix->view, i)) :
+		    ix_matches(ix_row_env(ix, i), ix->pattern);
+		if (!hit)
 			continue;
 		if (i <= ix->cursor)
 			app_message(s->app, 0, "%s", _("Search wrapped to top."));
 		ix->cursor = i;
 		ix_scroll(ix);
 		ix_fetch(s);
+		return 1;
+	}
+	return 0;
+}
+
+/* Move to the next message that matches. With every message loaded (or
+ * the local folder) the index looks itself; else the server searches the
+ * whole folder once per pattern (SEARCH SUBJECT, FROM) and n walks what
+ * it found until the folder's numbers change. */
+static void
+ix_search(struct screen *s)
+{
+	struct index *ix = s->data;
+
+	if (ix->pattern == NULL || !ix->open || ix_nrows(ix) == 0) {
+		app_message(s->app, 1, "%s", _("No search pattern."));
 		return;
 	}
-	app_message(s->app, 1, _("Not found among the loaded messages: %s"),
+	if (ix->loaded >= ix->exists || localbox_is(ix->raw)) {
+		if (!ix_search_next(s, 0))
+			app_message(s->app, 1, _("Not found: %s"), ix->pattern);
+		return;
+	}
+	if (ix->found_for != NULL && strcmp(ix->found_for, ix->pattern) == 0) {
+		if (!ix_search_next(s, 1))
+			app_message(s->app, 1, _("Not found: %s"), ix->pattern);
+		return;
+	}
+	ix_found_clear(ix);
+	ix->finding = 1;
+	worker_find(s->app->workers[ix->account], ix->pattern,
+	    ++ix->find_serial);
+	app_message(s->app, 0, _("Searching the whole folder for %s..."),
 	    ix->pattern);
+}
+
+/* The server's answer to the last search: go to the first match. */
+static void
+ix_found(struct screen *s, const struct event *ev)
+{
+	struct index *ix = s->data;
+
+	if (!ix->open || !ix->finding || ev->serial != ix->find_serial ||
+	    ev->folder == NULL || strcmp(ev->folder, ix->raw) != 0)
+		return;
+	ix->finding = 0;
+	ix->found = xcalloc(ev->nuids ? ev->nuids : 1, sizeof(*ix->found));
+	if (ev->nuids > 0)
+		memcpy(ix->found, ev->uids, ev->nuids * sizeof(*ix->found));
+	ix->nfound = ev->nuids;
+	ix->found_for = xstrdup(ev->text ? ev->text : "");
+	if (ix->pattern == NULL || strcmp(ix->found_for, ix->pattern) != 0)
+		return;
+	/* TRANSLATORS: "3 messages match invoice". */
+	app_message(s->app, 0, ngettext("%zu message matches %s",
+	    "%zu messages match %s", ix->nfound), ix->nfound, ix->pattern);
+	if (!ix_search_next(s, 1))
+		app_message(s->app, 1, _("Not found: %s"), ix->pattern);
 }
 
 /* Add a typed character to the prompt, as UTF-8. */
@@ -901,6 +985,8 @@ ix_act_changes(struct screen *s, const struct event *ev)
 
 	for (k = 0; k < ev->nchanges; k++) {
 		c = &ev->changes[k];
+		if (c->type != ACT_FLAGS)	/* the numbers moved */
+			ix_found_clear(ix);
 		if (c->type == ACT_EXISTS && c->seq > (uint32_t)ix->exists) {
 			ix_act_grow(ix, (int)c->seq);
 			grew = 1;
@@ -1160,6 +1246,7 @@ ix_free(struct screen *s)
 	free(ix->raw);
 	free(ix->display);
 	free(ix->pattern);
+	ix_found_clear(ix);
 	ixview_free(ix->view);
 	free(ix->expunge);
 	free(ix);
