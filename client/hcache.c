@@ -75,7 +75,11 @@ hcache_env_open(const char *path, MDB_env **envp, MDB_dbi *dbi)
 	if ((rc = mdb_env_create(envp)) != 0)
 		return rc;
 	mdb_env_set_mapsize(*envp, HCACHE_MAPSIZE);
-	rc = mdb_env_open(*envp, path, MDB_NOTLS | MDB_NOMETASYNC, 0600);
+	/* No fsync per commit: a cache may lose its last writes to a
+	 * system crash (never its consistency on a file system that keeps
+	 * write order, and a damaged file is recreated); the last close
+	 * syncs. Commits stay off the first screen's path. */
+	rc = mdb_env_open(*envp, path, MDB_NOTLS | MDB_NOSYNC, 0600);
 	if (rc == 0 && (rc = mdb_txn_begin(*envp, NULL, 0, &txn)) == 0) {
 		if ((rc = mdb_dbi_open(txn, NULL, 0, dbi)) == 0)
 			rc = mdb_txn_commit(txn);
@@ -142,6 +146,7 @@ hcache_close(struct hcache *hc)
 		return;
 	pthread_mutex_lock(&hcache_lock);
 	if (--hc->refs == 0) {
+		mdb_env_sync(hc->env, 1);
 		mdb_env_close(hc->env);
 		free(hc->path);
 		free(hc);

@@ -57,6 +57,7 @@ struct index {
 	int		  cursor;
 	int		  top;
 	int		  rows;		/* content rows at the last draw */
+	int		  moved;	/* fetch what shows at the next draw */
 	int		  prompting;	/* a prompt is open: enum ix_prompt */
 	char		  input[256];	/* what is typed at the prompt */
 	size_t		  ilen;
@@ -511,6 +512,10 @@ ix_draw(struct screen *s, int top, int rows)
 	if (rows != ix->rows) {		/* first draw or a resize */
 		ix->rows = rows;
 		ix_scroll(ix);
+		ix->moved = 1;
+	}
+	if (ix->moved) {
+		ix->moved = 0;
 		ix_fetch(s);
 	}
 	if (!ix->open)
@@ -742,7 +747,9 @@ ix_op(struct screen *s, enum op op)
 	}
 	if (!list_move(&ix->cursor, &ix->top, ix_nrows(ix), ix->rows, op))
 		return 0;
-	ix_fetch(s);
+	/* Fetched when drawn: of a burst of keys (a key held, 50 PgUp) only
+	 * the screen it ends on is asked for, not every one it passed. */
+	ix->moved = 1;
 	return 1;
 }
 
