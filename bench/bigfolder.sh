@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # bench/bigfolder.sh -- time to the first index screen of a big folder, and
-# peak memory, for starling, NeoMutt (cold and warm header cache) and aerc,
-# side by side in one run against the same Dovecot (tests/servers/harness.sh)
-# over loopback STARTTLS; plus the floor, a bare IMAP exchange for the same
-# first screen. Not part of `make check`. See bench/README.
+# peak memory, for starling and NeoMutt (each with an empty and with a warm
+# header cache) and aerc, side by side in one run against the same Dovecot
+# (tests/servers/harness.sh) over loopback STARTTLS; plus the floor, a bare
+# IMAP exchange for the same first screen; then how fast starling (and
+# NeoMutt) answer keys in that folder. Not part of `make check`. See
+# bench/README.
 #
 #   sudo bash bench/bigfolder.sh [COUNT] [RUNS]      (default 100000 3)
+#   BIGFOLDER_KEEP=DIR  keep the built folder in DIR and reuse it next time
+#   BIGFOLDER_PGUP=N    PgUp presses in the key burst (default 50)
 #
 # Each figure is the median of RUNS runs, after one untimed run per client
 # so that Dovecot's cache holds what that client asks for. "First screen"
 # is the moment tmux capture-pane first shows an index line (every subject
 # starts with "[bench NNNNNN]"), measured from a timestamp the wrapper
-# writes just before exec'ing the client; the pane is polled every 5 ms.
-# Peak memory is /usr/bin/time -v's maximum resident set size.
+# writes just before exec'ing the client; the pane is looked at whenever
+# tmux reports output from it (bench/panewatch.py, a tmux control-mode
+# client). Peak memory is /usr/bin/time -v's maximum resident set size.
 set -u
+export LC_NUMERIC=C     # printf and awk with a decimal point
 COUNT=${1:-100000}
 RUNS=${2:-3}
+KEEP=${BIGFOLDER_KEEP:-}
+PRESSES=${BIGFOLDER_PGUP:-50}
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH_DIR/.." && pwd)
 STARLING=${STARLING:-$TOP/ui/starling}
@@ -26,25 +34,70 @@ export STARLING
 
 die() { echo "bigfolder: $*" >&2; exit 1; }
 [ -x "$STARLING" ] || die "build starling first (make), or set STARLING"
-for b in tmux python3 /usr/bin/time; do
+for b in tmux python3 /usr/bin/time md5sum; do
     command -v "$b" >/dev/null || die "$b is missing (apt-get install tmux python3 time)"
 done
+case "$COUNT$RUNS$PRESSES" in *[!0-9]*) die "COUNT, RUNS and BIGFOLDER_PGUP are numbers";; esac
+[ "$RUNS" -ge 1 ] || die "RUNS must be at least 1"
 
 harness_start >/dev/null
-SOCK=bench-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; harness_stop' EXIT
+SOCKDIR=$(mktemp -d "${TMPDIR:-/tmp}/bigfolder-tmux.XXXXXX") || die "mktemp failed"
+SOCK=$SOCKDIR/sock
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$SOCKDIR"; harness_stop' EXIT
+# Should this script be killed without its EXIT trap, stop the tmux server
+# (and the client in it) too; harness.sh does the same for the servers.
+( trap '' INT HUP
+  while _alive $$; do sleep 1; done
+  tm kill-server; rm -rf "$SOCKDIR" ) >/dev/null 2>&1 </dev/null &
 VISIBLE=40
-MARK='\[bench [0-9]{6}\]'
 
 # ------------------------------------------------------------------ the folder
-echo "building a $COUNT-message Maildir ..." >&2
-t=$SECONDS
 MD=$H/mail/alice/Maildir
-python3 "$BENCH_DIR/mkfolder.py" "$MD" "$COUNT" || die "mkfolder.py failed"
-chown -R mail:mail "$H/mail/alice"
-python3 "$BENCH_DIR/imapfloor.py" localhost "$IMAP_PORT" "$TEST_USER" \
-    "$TEST_PASS" "$CA_PEM" --index || die "Dovecot could not index the folder"
+
+# copy_maildir FROM TO: the messages hard-linked where the file system
+# allows (they never change), Dovecot's own files (index, uidlist) copied.
+copy_maildir() {
+    local f
+    rm -rf "$2"
+    cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -a "$1" "$2"; } || return 1
+    for f in "$1"/dovecot*; do
+        [ -f "$f" ] || continue
+        rm -f "$2/${f##*/}"
+        cp -p "$f" "$2/" || return 1
+    done
+}
+
+# Dovecot opens the folder (and, with --index, caches every envelope and
+# NeoMutt's header fields) so that no client pays for the first indexing.
+dovecot_open() {
+    python3 "$BENCH_DIR/imapfloor.py" localhost "$IMAP_PORT" "$TEST_USER" \
+        "$TEST_PASS" "$CA_PEM" "$@" >/dev/null
+}
+
+t=$SECONDS
+stamp="$COUNT $(md5sum <"$BENCH_DIR/mkfolder.py" | cut -c1-32)"
+kept=${KEEP:+$KEEP/maildir-$COUNT}
+mkdir -p "$H/mail/alice"
+if [ -n "$kept" ] && [ "$(cat "$kept.stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "reusing the $COUNT-message Maildir kept in $kept ..." >&2
+    copy_maildir "$kept" "$MD" || die "could not copy $kept"
+    chown mail:mail "$H/mail/alice"
+    dovecot_open "$VISIBLE" || die "Dovecot could not open the kept folder"
+else
+    echo "building a $COUNT-message Maildir ..." >&2
+    python3 "$BENCH_DIR/mkfolder.py" "$MD" "$COUNT" || die "mkfolder.py failed"
+    chown -R mail:mail "$H/mail/alice"
+    dovecot_open --index || die "Dovecot could not index the folder"
+    if [ -n "$kept" ]; then
+        if ! { mkdir -p "$KEEP" && rm -f "$kept.stamp" &&
+            copy_maildir "$MD" "$kept"; }; then
+            die "could not keep the folder in $kept"
+        fi
+        echo "$stamp" >"$kept.stamp"
+        echo "kept it in $kept (BIGFOLDER_KEEP)" >&2
+    fi
+fi
 echo "folder ready in $((SECONDS - t)) s ($(du -sh "$MD" | cut -f1))" >&2
 
 # ------------------------------------------------------------------- clients
@@ -52,6 +105,9 @@ W=$H/bench
 mkdir -p "$W/starling" "$W/neomutt" "$W/aerc/aerc"
 chmod 700 "$W"
 cat >"$W/starling/config" <<EOF
+[starling]
+header_cache = yes
+
 [bench]
 email = $TEST_EMAIL
 imap = imap://localhost:$IMAP_PORT
@@ -93,62 +149,93 @@ chmod 600 "$W/aerc/aerc/accounts.conf"
 : >"$W/aerc/aerc/aerc.conf"
 : >"$W/aerc/aerc/binds.conf"
 
-# run NAME QUITKEYS CMD...: start CMD in tmux under /usr/bin/time -v; print
-# "SECONDS RSS_KB" (SECONDS = "-" when no index line showed within 120 s).
-run() {
-    local name=$1 quit=$2 start t0 t1 rss limit
-    shift 2
-    start=$W/$name.start
+# starling's cache directories: a cold run gets an empty one every time, a
+# warm one keeps what the untimed run (and the timed ones) put there.
+SL_COLD=$W/starling/cold-cache
+SL_WARM=$W/starling/warm-cache
+sl_cmd() { # XDG_CACHE_HOME
+    echo "env XDG_CACHE_HOME=$1 $STARLING --config $W/starling/config -a bench -f INBOX"
+}
+NM_COLD="neomutt -n -F $W/neomutt/cold.rc"
+NM_WARM="neomutt -n -F $W/neomutt/warm.rc"
+AERC=aerc
+
+# fresh NAME: a cold run's cache starts empty.
+fresh() {
+    case $1 in
+    neomutt-cold) rm -rf "$W/neomutt/cold-hcache";;
+    starling-cold) rm -rf "$SL_COLD";;
+    esac
+}
+
+# client_start NAME CMD...: CMD in a new tmux server under /usr/bin/time -v,
+# once bench/panewatch.py is watching (tmux wait-for go); $W/NAME.start
+# gets the time just before the exec.
+client_start() {
+    local name=$1 start=$W/$1.start
+    shift
     rm -f "$start" "$W/$name.time"
+    LOGMARK=$(log_mark "$DOVECOT_LOG")
     tm kill-server 2>/dev/null
     tm new-session -d -x 120 -y 40 "env -u TMUX TERM=xterm-256color \
         LANG=C.UTF-8 SSL_CERT_FILE=$CA_PEM XDG_CONFIG_HOME=$W/aerc \
-        sh -c 'date +%s.%N >$start; exec /usr/bin/time -v -o $W/$name.time $*'"
-    t1=-
-    limit=$((SECONDS + 120))
-    while [ $SECONDS -lt $limit ]; do
-        if tm capture-pane -p 2>/dev/null | grep -Eq "$MARK"; then
-            t1=$(date +%s.%N)
-            break
-        fi
-        sleep 0.005
-    done
-    t0=$(cat "$start" 2>/dev/null || echo 0)
+        sh -c 'tmux -S $SOCK wait-for go; date +%s.%N >$start; \
+        exec /usr/bin/time -v -o $W/$name.time $*'"
+}
+
+# client_stop NAME QUITKEYS: quit the client; print "RSS_KB SERVER_BYTES"
+# (what Dovecot's logout lines since client_start say it sent, out=).
+client_stop() {
+    local name=$1 quit=$2 rss bytes
     # shellcheck disable=SC2086
     tm send-keys $quit 2>/dev/null
     for _ in $(seq 100); do [ -s "$W/$name.time" ] && break; sleep 0.1; done
     tm kill-server 2>/dev/null
     for _ in $(seq 50); do [ -s "$W/$name.time" ] && break; sleep 0.1; done
     rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$W/$name.time" 2>/dev/null)
-    if [ "$t1" = - ]; then echo "- ${rss:--}"; return; fi
-    echo "$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.4f", a - b }') ${rss:--}"
+    log_wait "$DOVECOT_LOG" "$LOGMARK" 'imap\(.*Disconnected' 5 && sleep 0.2
+    bytes=$(log_since "$DOVECOT_LOG" "$LOGMARK" | awk '/imap\(.*Disconnected/ {
+        if (match($0, / out=[0-9]+/)) { n++; s += substr($0, RSTART + 5,
+        RLENGTH - 5) } } END { print n ? s : "-" }')
+    echo "${rss:--} $bytes"
+}
+
+# run NAME QUITKEYS CMD...: start CMD; print "SECONDS RSS_KB SERVER_BYTES"
+# (SECONDS = "-" when no index line showed within 120 s).
+run() {
+    local name=$1 quit=$2 t
+    shift 2
+    client_start "$name" "$@"
+    t=$(python3 "$BENCH_DIR/panewatch.py" "$SOCK" first "$W/$name.start")
+    echo "${t:--} $(client_stop "$name" "$quit")"
 }
 
 # median of the numbers on stdin ("-" when any run failed)
 median() { sort -g | awk '{v[NR]=$1} /^-/ {bad=1} END {
     if (bad || NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'; }
 
-# measure LABEL NAME QUITKEYS CMD...: the median time and the max RSS.
+# column N of the lines on stdin, one a line
+col() { awk -v n="$1" '{print $n}'; }
+
+# measure LABEL NAME QUITKEYS CMD...: the medians of time, RSS and bytes.
 measure() {
-    local label=$1 name=$2 quit=$3 i out times="" rsss=""
+    local label=$1 name=$2 quit=$3 i out=""
     shift 3
     for ((i = 0; i < RUNS; i++)); do
-        [ "$name" = neomutt-cold ] && rm -rf "$W/neomutt/cold-hcache"
-        out=$(run "$name" "$quit" "$@")
-        times+="${out%% *}"$'\n'
-        rsss+="${out##* }"$'\n'
+        fresh "$name"
+        out+="$(run "$name" "$quit" "$@")"$'\n'
     done
-    printf '%s\t%s\t%s\n' "$label" "$(printf '%s' "$times" | median)" \
-        "$(printf '%s' "$rsss" | median)"
+    printf '%s\t%s\t%s\t%s\n' "$label" \
+        "$(printf '%s' "$out" | col 1 | median)" \
+        "$(printf '%s' "$out" | col 2 | median)" \
+        "$(printf '%s' "$out" | col 3 | median)"
 }
 
-SL="$STARLING --config $W/starling/config -a bench -f INBOX"
-NM_COLD="neomutt -n -F $W/neomutt/cold.rc"
-NM_WARM="neomutt -n -F $W/neomutt/warm.rc"
-AERC=aerc
-
 echo "warming up each client once ..." >&2
-run starling Q "$SL" >/dev/null
+run starling-cold Q "$(sl_cmd "$SL_COLD")" >/dev/null
+run starling-warm Q "$(sl_cmd "$SL_WARM")" >/dev/null
+[ -s "$SL_WARM/starling/hcache/data.mdb" ] ||
+    echo "bigfolder: the untimed run left no header cache in $SL_WARM" >&2
 command -v neomutt >/dev/null && run neomutt-warm q "$NM_WARM" >/dev/null
 command -v aerc >/dev/null && run aerc ":quit Enter" "$AERC" >/dev/null
 
@@ -156,40 +243,158 @@ floor=$(for ((i = 0; i < RUNS; i++)); do
     python3 "$BENCH_DIR/imapfloor.py" localhost "$IMAP_PORT" "$TEST_USER" \
         "$TEST_PASS" "$CA_PEM" "$VISIBLE"; done | median)
 
+echo "timing the first screen ..." >&2
 {
-    measure starling starling Q "$SL"
+    measure "starling (cold cache)" starling-cold Q "$(sl_cmd "$SL_COLD")"
+    measure "starling (warm cache)" starling-warm Q "$(sl_cmd "$SL_WARM")"
     if command -v neomutt >/dev/null; then
         measure "neomutt (cold cache)" neomutt-cold q "$NM_COLD"
         measure "neomutt (warm cache)" neomutt-warm q "$NM_WARM"
     else
-        printf 'neomutt\t-\t-\n'
+        printf 'neomutt (cold cache)\t-\t-\t-\nneomutt (warm cache)\t-\t-\t-\n'
     fi
     if command -v aerc >/dev/null; then
         measure aerc aerc ":quit Enter" "$AERC"
     else
-        printf 'aerc\t-\t-\n'
+        printf 'aerc\t-\t-\t-\n'
     fi
 } >"$W/results"
 
-# ------------------------------------------------------------------ the table
+# ------------------------------------------------------------- key response
+# After the first screen: Home (or =) to the oldest message, End (or *) back
+# to the newest, a burst of PgUp presses sent at once, and a search (/) for
+# the oldest message's subject (bench/panewatch.py keys).
+
+# The burst: at most PRESSES, fewer when the folder is too small to page
+# that far up without reaching the top.
+BURST=$PRESSES
+[ "$BURST" -gt $(((COUNT - 2 * VISIBLE) / VISIBLE)) ] &&
+    BURST=$(((COUNT - 2 * VISIBLE) / VISIBLE))
+[ "$BURST" -ge 0 ] || BURST=0
+
+# keyrun NAME QUITKEYS HOME END PAGEKIND PROMPT CMD: one run; KR is
+# "HOME_MS END_MS BURST_MS SEARCH_MS LOOK_MS".
+keyrun() {
+    local name=$1 quit=$2
+    shift 2
+    client_start "$name" "${@:5}"
+    KR=$(python3 "$BENCH_DIR/panewatch.py" "$SOCK" keys "$COUNT" "$BURST" \
+        "${@:1:4}")
+    [ -n "$KR" ] || KR="- - - - -"
+    client_stop "$name" "$quit" >/dev/null
+}
+
+# keys LABEL NAME QUITKEYS HOME END PAGEKIND PROMPT CMD: RUNS key runs; one
+# line of medians.
+keys() {
+    local label=$1 name=$2 i out=""
+    shift 2
+    for ((i = 0; i < RUNS; i++)); do
+        fresh "$name"
+        keyrun "$name" "$@"
+        out+="$KR"$'\n'
+    done
+    printf '%s' "$label"
+    for i in 1 2 3 4 5; do printf '\t%s' "$(printf '%s' "$out" | col "$i" | median)"; done
+    printf '\n'
+}
+
+echo "timing keys ..." >&2
+SL_KEYS=(Home End cursor "Search: ")
+NM_KEYS=("=" "*" page "Search for: ")
+# the warm cache gets what a key run visits, untimed, first
+keyrun starling-warm Q "${SL_KEYS[@]}" "$(sl_cmd "$SL_WARM")"
+{
+    keys "starling (cold cache)" starling-cold Q "${SL_KEYS[@]}" "$(sl_cmd "$SL_COLD")"
+    keys "starling (warm cache)" starling-warm Q "${SL_KEYS[@]}" "$(sl_cmd "$SL_WARM")"
+    if command -v neomutt >/dev/null; then
+        keys "neomutt (warm cache)" neomutt-warm q "${NM_KEYS[@]}" "$NM_WARM"
+    else
+        printf 'neomutt (warm cache)\t-\t-\t-\t-\t-\n'
+    fi
+} >"$W/keys"
+
+# ------------------------------------------------------------------ the tables
 ratio() { # A B: A/B with two decimals, or "-"
     case "$1$2" in *-*) echo -; return;; esac
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'
 }
-sl_t=$(awk -F'\t' '$1 == "starling" {print $2}' "$W/results")
-sl_m=$(awk -F'\t' '$1 == "starling" {print $3}' "$W/results")
+field() { # LABEL COLUMN FILE
+    awk -F'\t' -v l="$1" -v c="$2" '$1 == l {print $c}' "$3"
+}
+mb() { # KB
+    if [ "$1" = - ]; then echo -; else awk -v m="$1" 'BEGIN { printf "%.1f MB", m / 1024 }'; fi
+}
+secs() { if [ "$1" = - ]; then echo -; else printf '%.3f s' "$1"; fi; }
+msec() { if [ "$1" = - ]; then echo -; else printf '%.1f ms' "$1"; fi; }
+kbytes() {
+    if [ "$1" = - ]; then echo -; else awk -v b="$1" 'BEGIN { printf "%.0f kB", b / 1000 }'; fi
+}
+
+slc_t=$(field "starling (cold cache)" 2 "$W/results")
+slw_t=$(field "starling (warm cache)" 2 "$W/results")
 printf '\n%s messages in INBOX, %s runs each (median), %s visible rows\n\n' \
     "$COUNT" "$RUNS" "$VISIBLE"
-printf '| %-22s | %12s | %12s | %14s | %14s |\n' client "first screen" \
-    "peak RSS" "time / starling" "RSS / starling"
-printf '|%s|%s|%s|%s|%s|\n' ------------------------ -------------- \
-    -------------- ---------------- ----------------
-while IFS=$'\t' read -r label t m; do
-    mb=-; [ "$m" != - ] && mb=$(awk -v m="$m" 'BEGIN { printf "%.1f MB", m / 1024 }')
-    ts=-; [ "$t" != - ] && ts=$(printf '%.3f s' "$t")
-    printf '| %-22s | %12s | %12s | %14s | %14s |\n' "$label" "$ts" "$mb" \
-        "$(ratio "$t" "$sl_t")" "$(ratio "$m" "$sl_m")"
+printf '| %-22s | %12s | %10s | %12s | %15s | %15s |\n' client "first screen" \
+    "peak RSS" "from server" "time / sl cold" "time / sl warm"
+printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ -------------- \
+    ------------ -------------- ----------------- -----------------
+while IFS=$'\t' read -r label t m b; do
+    printf '| %-22s | %12s | %10s | %12s | %15s | %15s |\n' "$label" \
+        "$(secs "$t")" "$(mb "$m")" "$(kbytes "$b")" "$(ratio "$t" "$slc_t")" \
+        "$(ratio "$t" "$slw_t")"
 done <"$W/results"
-printf '| %-22s | %12s | %12s | %14s | %14s |\n' "bare IMAP (floor)" \
-    "$(printf '%.3f s' "$floor")" - "$(ratio "$floor" "$sl_t")" -
-printf '\nstarling / floor: %s\n' "$(ratio "$sl_t" "$floor")"
+printf '| %-22s | %12s | %10s | %12s | %15s | %15s |\n' "bare IMAP (floor)" \
+    "$(secs "$floor")" - - "$(ratio "$floor" "$slc_t")" "$(ratio "$floor" "$slw_t")"
+
+printf '\nKeys after the first screen (median ms from send-keys to the settled pane):\n\n'
+printf '| %-22s | %13s | %13s | %14s | %9s | %10s | %9s |\n' client \
+    "Home: oldest" "End: newest" "$BURST x PgUp" "per PgUp" "search" "one look"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ --------------- \
+    --------------- ---------------- ----------- ------------ -----------
+while IFS=$'\t' read -r label h e p s l; do
+    per=-
+    [ "$p" != - ] && [ "$BURST" -gt 0 ] &&
+        per=$(awk -v p="$p" -v n="$BURST" 'BEGIN { printf "%.2f", p / n }')
+    printf '| %-22s | %13s | %13s | %14s | %9s | %10s | %9s |\n' "$label" \
+        "$(msec "$h")" "$(msec "$e")" "$(msec "$p")" "$(msec "$per")" \
+        "$(msec "$s")" "$(msec "$l")"
+done <"$W/keys"
+
+# verdict VALUE OP GOAL: "met", "MISSED", or "-" without a value
+verdict() {
+    case "$1" in -|'') echo -; return;; esac
+    awk -v v="$1" -v g="$3" -v op="$2" 'BEGIN {
+        ok = op == "<=" ? v <= g : v >= g; print ok ? "met" : "MISSED" }'
+}
+target() { # WHAT VALUE SHOWN [OP GOAL]: without a goal, for comparison only
+    if [ $# -lt 5 ]; then printf '  %-40s %14s\n' "$1" "$3"; return; fi
+    printf '  %-40s %14s   %s %-8s %s\n' "$1" "$3" "$4" "$5" "$(verdict "$2" "$4" "${5%% *}")"
+}
+nmc_t=$(field "neomutt (cold cache)" 2 "$W/results")
+nmw_t=$(field "neomutt (warm cache)" 2 "$W/results")
+aerc_t=$(field aerc 2 "$W/results")
+rss=$(for l in "starling (cold cache)" "starling (warm cache)"; do
+    field "$l" 3 "$W/results"; done | sort -g | tail -n 1)
+keymax() { # LABEL: the slowest of Home, End, per PgUp and search, in ms
+    awk -F'\t' -v l="$1" -v n="$BURST" '$1 == l {
+        m = 0; for (i = 2; i <= 5; i++) { if ($i == "-") { print "-"; exit }
+        v = i == 4 ? $i / n : $i; if (v > m) m = v } printf "%.1f\n", m }' "$W/keys"
+}
+kc=$(keymax "starling (cold cache)"); kw=$(keymax "starling (warm cache)")
+x() { if [ "$1" = - ]; then echo -; else echo "$1 x"; fi; }
+printf '\nIssue 7 targets (set for 100000 messages on 2 cores; this run: %s):\n\n' "$COUNT"
+target "first screen, empty cache" "$slc_t" "$(secs "$slc_t")" "<=" "0.25 s"
+target "first screen, warm cache" "$slw_t" "$(secs "$slw_t")" "<=" "0.15 s"
+r=$(ratio "$nmc_t" "$slc_t"); target "neomutt cold / starling cold" "$r" "$(x "$r")" ">=" "30 x"
+r=$(ratio "$nmw_t" "$slw_t"); target "neomutt warm / starling warm" "$r" "$(x "$r")"
+r=$(ratio "$aerc_t" "$slc_t"); target "aerc / starling cold" "$r" "$(x "$r")" ">=" "6 x"
+r=$(ratio "$aerc_t" "$slw_t"); target "aerc / starling warm" "$r" "$(x "$r")" ">=" "6 x"
+r=$(ratio "$slc_t" "$floor"); target "starling cold / floor" "$r" "$r" "<=" "2"
+r=$(ratio "$slw_t" "$floor"); target "starling warm / floor" "$r" "$r" "<=" "2"
+rss_mb=-
+[ "$rss" != - ] && rss_mb=$(awk -v m="$rss" 'BEGIN { print m / 1024 }')
+target "peak RSS (the larger of cold and warm)" "$rss_mb" "$(mb "$rss")" "<=" "40 MB"
+target "slowest key, cold cache" "$kc" "$(msec "$kc")" "<=" "16.7 ms"
+target "slowest key, warm cache" "$kw" "$(msec "$kw")" "<=" "16.7 ms"
+printf '\n(a key is "within a frame" at 60 Hz: 16.7 ms; the PgUp figure is the burst over its presses)\n'
