@@ -36,9 +36,6 @@ UI_BUDGET=${UI_BUDGET:-300}
 ui_init
 tap_plan 21
 
-IMAPCTL=$UI_DIR/../servers/imapctl.py
-ctl() { timeout 60 python3 "$IMAPCTL" "$IMAP_PORT" "$CA_PEM" "$@" 2>&1; }
-
 # ------------------------------------------------------- the rawlog Dovecot
 # raw_dovecot: a Dovecot on $RAW_PORT (STARTTLS) serving alice's Maildir,
 # writing each IMAP session's input to $RAWLOG/*.in (as extra_dovecot does,
@@ -53,13 +50,25 @@ raw_dovecot() {
     mkdir -p "$RAWLOG"
     chown mail:mail "$RAWLOG"
     printf 'protocol imap {\n  rawlog_dir = %s\n}\n' "$RAWLOG" >>"$d/dovecot.conf"
-    trap 'extra_stop; ui_cleanup' EXIT
+    trap 'raw_watchdog_stop; extra_stop; ui_cleanup' EXIT
     dovecot -c "$d/dovecot.conf" >"$H/raw.out" 2>&1 ||
         harness_fail "dovecot (rawlog) did not start: $(cat "$H/raw.out")"
     EXTRA_PIDFILES+=("$d/run/master.pid")
+    raw_watchdog "$(tr -dc 0-9 <"$d/run/master.pid")"
     wait_ports 20 "127.0.0.1:$RAW_PORT" >"$H/raw.out" 2>&1 ||
         harness_fail "dovecot (rawlog) is not listening"
 }
+# raw_watchdog PID: should this script die without its EXIT trap
+# (SIGKILL), stop that Dovecot after it, as harness.sh does for its own.
+RAW_WATCHDOG=
+raw_watchdog() {
+    local parent=$$ pid=$1
+    ( trap '' INT HUP
+      while _alive "$parent"; do sleep 1; done
+      _probe_extras_kill "$pid" ) >/dev/null 2>&1 </dev/null &
+    RAW_WATCHDOG=$!
+}
+raw_watchdog_stop() { [ -n "$RAW_WATCHDOG" ] && kill "$RAW_WATCHDOG" 2>/dev/null; }
 
 # raw_in: what starling sent this run; waits until it has sent IDLE.
 RAWIN=
@@ -280,7 +289,7 @@ broken_cache() {
         "expected: $want"
     # Any key clears the message; = goes to the top, which fetches
     # another window (each window would hand out a new warning).
-    ui_keys =
+    ui_keys '='
     wait_re ' Fresh 1$' 30
     st=$?
     n=$(grep -c 'header cache' <<<"$PANE")
@@ -325,7 +334,8 @@ fi
 
 # A data.mdb that is not LMDB: replaced, silently.
 export XDG_CACHE_HOME=$H/xdg/cache-garbage
-mkdir -p -m 700 "$XDG_CACHE_HOME/starling" "$XDG_CACHE_HOME/starling/hcache"
+mkdir -p "$XDG_CACHE_HOME/starling/hcache"
+chmod 700 "$XDG_CACHE_HOME/starling" "$XDG_CACHE_HOME/starling/hcache"
 yes "this is not an LMDB file" | head -c 16384 >"$H/garbage"
 cp "$H/garbage" "$XDG_CACHE_HOME/starling/hcache/data.mdb"
 open_big
