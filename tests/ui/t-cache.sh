@@ -157,7 +157,10 @@ rows() { awk -v h="$UI_HEIGHT" 'NR >= 2 && NR <= h - 2' <<<"$PANE"; }
 flags() { grep -m1 -E " $1\$" <<<"$PANE" | cut -c2-5; }
 # at_cursor SUBJECT: the row ending SUBJECT is drawn in reverse video.
 at_cursor() {
-    tm capture-pane -p -e -t ui | grep -m1 -E " $1(\\e\\[[0-9;]*m)*\$" |
+    tm capture-pane -p -e -t ui | awk -v s=" $1" '{ p = $0
+        gsub(/\033\[[0-9;]*m/, "", p); sub(/ +$/, "", p)
+        if (length(p) >= length(s) &&
+            substr(p, length(p) - length(s) + 1) == s) { print; exit } }' |
         grep -qE $'\e''\[([0-9]+;)*7(;[0-9]+)*m'
 }
 # message_line: the last row of the screen, where messages show.
