@@ -40,15 +40,22 @@ hcache_default_path(void)
 	return xdg_path("XDG_CACHE_HOME", ".cache", "hcache");
 }
 
-/* A sentence for an LMDB or system failure on the cache. */
+/* The cache's sentence, saying why it cannot be used. */
 static enum status
-hcache_fail(const char *path, int rc, char **errstr)
+hcache_fail_why(const char *path, const char *why, char **errstr)
 {
 	/* TRANSLATORS: the header cache is an optimisation; mail still works. */
 	*errstr = xasprintf(_("the header cache %s cannot be used (%s); "
 	    "starling fetches headers from the server instead. Remove the "
-	    "directory to start a new cache"), path, mdb_strerror(rc));
+	    "directory to start a new cache"), path, why);
 	return ST_LOCAL;
+}
+
+/* A sentence for an LMDB or system failure on the cache. */
+static enum status
+hcache_fail(const char *path, int rc, char **errstr)
+{
+	return hcache_fail_why(path, mdb_strerror(rc), errstr);
 }
 
 /* Remove a damaged cache's files so it can start afresh. */
@@ -99,7 +106,7 @@ hcache_open(const char *path, struct hcache **out, char **errstr)
 {
 	MDB_env *env = NULL;
 	MDB_dbi dbi = 0;
-	char *file;
+	char *file, *why = NULL;
 	int rc;
 
 	pthread_mutex_lock(&hcache_lock);
@@ -112,9 +119,11 @@ hcache_open(const char *path, struct hcache **out, char **errstr)
 		return ST_OK;
 	}
 	file = xasprintf("%s/data.mdb", path);
-	if (xdg_mkparent(file, errstr) == -1) {
+	if (xdg_mkparent(file, &why) == -1) {
 		free(file);
 		pthread_mutex_unlock(&hcache_lock);
+		hcache_fail_why(path, why, errstr);
+		free(why);
 		return ST_LOCAL;
 	}
 	free(file);
