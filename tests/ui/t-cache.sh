@@ -249,10 +249,22 @@ ui_point $((st || $?)) "the folder created again (UIDVALIDITY $uv1 -> $uv2) show
     "old rows: $old" "new rows: $new of 27"
 raw_in
 st=$?
-# The cache has nothing under the new UIDVALIDITY: the window is one
-# FETCH of whole envelopes, the cache is not even asked (no UID FLAGS).
-fetched_envelopes >/dev/null && ! uid_flags >/dev/null
+# The cache has nothing under the new UIDVALIDITY: the window shown is
+# one FETCH of whole envelopes (the cache is not even asked), and every
+# message of the new folder (UID = number here) had its envelope fetched
+# from the server once (the background fill asks only for what the
+# cache lacks): no old record stood in for one.
+first=$(grep -m1 -E '^[0-9.]+ [^ ]+ (UID )?FETCH ' <<<"$RAWIN")
+covered=$(fetched_envelopes | python3 -c '
+import re, sys
+got = set()
+for line in sys.stdin:
+    for a, b in re.findall(r"(\d+)(?::(\d+))?", line.split("FETCH ", 1)[1].split(" ", 1)[0]):
+        got.update(range(int(a), int(b or a) + 1))
+print(len(got), min(got), max(got)) if got else print(0)')
+grep -q ENVELOPE <<<"$first" && [ "$covered" = "320 1 320" ]
 ui_point $((st || $?)) "... fetched whole from the server, the old records unused (rawlog)" \
+    "first FETCH: $first" "envelopes fetched: $covered (expected 320 1 320)" \
     "rawlog: $RAWIN"
 quit || ui_point 1 "starling quits on Q"
 
