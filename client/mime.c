@@ -492,23 +492,32 @@ mime_filename(const struct mailmime *m)
 	return xstrdup("");
 }
 
+/* Zero bytes after a part handed to libetpan's decoders. */
+#define MIME_DECODE_PAD		4
+
 /* A single part's body, its transfer encoding undone (libetpan's
  * decoders); what they cannot decode is kept as it is. */
 static char *
 mime_decode(const struct mailmime *m, size_t *len)
 {
 	const struct mailmime_data *d = m->mm_data.mm_single;
-	char *dec = NULL, *out;
+	char *dec = NULL, *out, *pad;
 	size_t idx = 0, n = 0;
-	int enc;
+	int enc, r;
 
 	*len = 0;
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
 		return xstrdup("");
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
-	    d->dt_data.dt_text.dt_length, &idx, enc, &dec, &n) ==
-	    MAILIMF_NO_ERROR && dec != NULL) {
+	/* libetpan's quoted-printable decoder reads up to two bytes past
+	 * the end of a part that ends in "=" and one more character (the
+	 * fuzzer found it): it gets a copy with NULs after the end. */
+	pad = xcalloc(d->dt_data.dt_text.dt_length + MIME_DECODE_PAD, 1);
+	memcpy(pad, d->dt_data.dt_text.dt_data, d->dt_data.dt_text.dt_length);
+	r = mailmime_part_parse(pad, d->dt_data.dt_text.dt_length, &idx, enc,
+	    &dec, &n);
+	free(pad);
+	if (r == MAILIMF_NO_ERROR && dec != NULL) {
 		out = xmalloc(n + 1);
 		memcpy(out, dec, n);
 		out[n] = '\0';
