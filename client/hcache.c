@@ -258,8 +258,12 @@ hcache_drop_folder(struct hcache *hc, MDB_txn *txn, const char *acct,
 		if ((rc = mdb_cursor_del(cur, 0)) != 0)
 			break;
 		rc = mdb_cursor_get(cur, &key, &val, MDB_GET_CURRENT);
-		if (rc == MDB_NOTFOUND || rc == EINVAL)
+		if (rc == MDB_NOTFOUND || rc == EINVAL) {
+			/* key pointed into the deleted record: seek anew */
+			key.mv_data = k.buf;
+			key.mv_size = k.len;
 			rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+		}
 	}
 	mdb_cursor_close(cur);
 	return rc == MDB_NOTFOUND ? 0 : rc;

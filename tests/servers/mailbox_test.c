@@ -1,12 +1,29 @@
 /* mailbox_test.c: drive client/mailbox.c against a real IMAP server for
  * tests/servers/t-mailbox.sh. Links libclient.a only (no curses).
  *
- * usage: mailbox_test [--config FILE] [-a ACCOUNT] COMMAND [ARG...]
+ * usage: mailbox_test [--config FILE] [-a ACCOUNT] [--full]
+ *                     [--uidvalidity N] COMMAND [ARG...]
  *   list                          folder<TAB>NAME<TAB>RAW<TAB>DELIM<TAB>
  *                                 NOSELECT<TAB>MESSAGES<TAB>UNSEEN
- *   select FOLDER                 KEY<TAB>VALUE lines
+ *   select FOLDER                 KEY<TAB>VALUE lines (--full: and
+ *                                 highestmodseq)
  *   envelopes FOLDER FIRST LAST   SEQ<TAB>UID<TAB>DATE<TAB>FLAGS<TAB>SIZE
- *                                 <TAB>FROM<TAB>SUBJECT
+ *                                 <TAB>FROM<TAB>SUBJECT (--full: and
+ *                                 <TAB>SENT<TAB>TRANSIT, the Date: and the
+ *                                 transit mark: unknown, encrypted, ...)
+ * The header cache (client/envsrc.c, hcache.c, in $XDG_CACHE_HOME):
+ *   window FOLDER FIRST LAST STEP SEED
+ *                                 the envelopes of FIRST..LAST fetched
+ *                                 through envsrc_window() STEP at a time,
+ *                                 the windows in an order shuffled by SEED,
+ *                                 printed by sequence as `envelopes` does;
+ *                                 on stderr stats<TAB>cached N<TAB>fetched M
+ *   resync FOLDER                 envsrc_resync_step() until done:
+ *                                 resynced N (flags looked at)
+ *   cached FOLDER UID...          per UID what hcache_get() holds under the
+ *                                 folder's UIDVALIDITY (or --uidvalidity):
+ *                                 UID<TAB>FLAGS<TAB>FROM<TAB>SUBJECT, or
+ *                                 UID<TAB>missing
  *   message FOLDER SEQ            type<TAB>T, header<TAB>LINE..., body<TAB>B
  *   header TEXT                   mailbox_decode_header(TEXT) (offline)
  *   name RAW                      mailbox_decode_name(RAW) (offline)
@@ -22,6 +39,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "envsrc.h"
+#include "hcache.h"
 #include "mailbox.h"
 #include "secret.h"
 #include "session.h"
@@ -36,6 +55,9 @@ struct opts {
 
 /* The [starling] settings that message parsing uses. */
 static struct mime_options mime_opts;
+/* --full: more columns; --uidvalidity: for `cached`. */
+static int full;
+static uint32_t force_uidvalidity;
 
 /* Print a string so that every byte can be compared exactly. */
 static void
@@ -115,6 +137,22 @@ resolve(struct session *s, const char *want, char **raw, char **errstr)
 	return ST_OK;
 }
 
+/* Select FOLDER (decoded or raw); *raw gets the server's name. */
+static enum status
+open_raw(struct session *s, const char *want, char **raw,
+    struct folder_state *fs, char **errstr)
+{
+	enum status st;
+
+	if ((st = resolve(s, want, raw, errstr)) != ST_OK)
+		return st;
+	if ((st = mailbox_select(s, *raw, fs, errstr)) != ST_OK) {
+		free(*raw);
+		*raw = NULL;
+	}
+	return st;
+}
+
 /* Select FOLDER (decoded or raw). */
 static enum status
 open_folder(struct session *s, const char *want, struct folder_state *fs,
@@ -123,10 +161,8 @@ open_folder(struct session *s, const char *want, struct folder_state *fs,
 	enum status st;
 	char *raw;
 
-	if ((st = resolve(s, want, &raw, errstr)) != ST_OK)
-		return st;
-	st = mailbox_select(s, raw, fs, errstr);
-	free(raw);
+	if ((st = open_raw(s, want, &raw, fs, errstr)) == ST_OK)
+		free(raw);
 	return st;
 }
 
@@ -165,6 +201,9 @@ cmd_select(struct session *s, char **argv, char **errstr)
 	printf("exists\t%u\nrecent\t%u\nuidvalidity\t%u\nuidnext\t%u\n"
 	    "read_only\t%d\n", fs.exists, fs.recent, fs.uidvalidity,
 	    fs.uidnext, fs.read_only);
+	if (full)
+		printf("highestmodseq\t%llu\n",
+		    (unsigned long long)fs.highestmodseq);
 	return ST_OK;
 }
 
@@ -188,6 +227,36 @@ put_flags(unsigned f)
 			putchar(map[i].c);
 }
 
+/* A transit mark by name. */
+static const char *
+mark_name(enum transit_mark m)
+{
+	static const char *const names[] = {
+		[TM_UNKNOWN] = "unknown", [TM_ENCRYPTED] = "encrypted",
+		[TM_WEAK] = "weak", [TM_CLEAR] = "clear", [TM_LOCAL] = "local",
+	};
+
+	if ((size_t)m >= sizeof(names) / sizeof(names[0]) || !names[m])
+		return "?";
+	return names[m];
+}
+
+/* One envelope as a line (with --full, its Date: and transit mark). */
+static void
+put_envelope(const struct envelope *e)
+{
+	printf("%u\t%u\t%lld\t", e->seq, e->uid, (long long)e->date);
+	put_flags(e->flags);
+	printf("\t%u\t", e->size);
+	put_escaped(e->from);
+	putchar('\t');
+	put_escaped(e->subject);
+	if (full)
+		printf("\t%lld\t%s", (long long)e->sent,
+		    mark_name(e->transit));
+	putchar('\n');
+}
+
 /* envelopes FOLDER FIRST LAST */
 static enum status
 cmd_envelopes(struct session *s, char **argv, char **errstr)
@@ -203,18 +272,199 @@ cmd_envelopes(struct session *s, char **argv, char **errstr)
 	    (uint32_t)strtoul(argv[2], NULL, 10), &e, &n, errstr);
 	if (st != ST_OK)
 		return st;
-	for (i = 0; i < n; i++) {
-		printf("%u\t%u\t%lld\t", e[i].seq, e[i].uid,
-		    (long long)e[i].date);
-		put_flags(e[i].flags);
-		printf("\t%u\t", e[i].size);
-		put_escaped(e[i].from);
-		putchar('\t');
-		put_escaped(e[i].subject);
-		putchar('\n');
-	}
+	for (i = 0; i < n; i++)
+		put_envelope(&e[i]);
 	mailbox_envelopes_free(e, n);
 	return ST_OK;
+}
+
+/* By sequence number. */
+static int
+seq_cmp(const void *a, const void *b)
+{
+	const struct envelope *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The first message of each window of step in first..last, in an order
+ * shuffled by seed (Fisher-Yates over a 64-bit LCG); *n windows. */
+static uint32_t *
+window_starts(uint32_t first, uint32_t last, uint32_t step,
+    unsigned long long seed, size_t *n)
+{
+	uint64_t x = seed * 2 + 1;
+	uint32_t *w, t;
+	size_t i, j;
+
+	*n = last >= first ? (last - first) / step + 1 : 0;
+	w = xcalloc(*n ? *n : 1, sizeof(*w));
+	for (i = 0; i < *n; i++)
+		w[i] = first + (uint32_t)i * step;
+	for (i = *n; i > 1; i--) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		j = (size_t)((x >> 33) % i);
+		t = w[i - 1];
+		w[i - 1] = w[j];
+		w[j] = t;
+	}
+	return w;
+}
+
+/* Fetch the windows through src, appending to *all (*n of them). */
+static enum status
+window_fetch(struct envsrc *src, struct session *s, const uint32_t *w,
+    size_t nw, uint32_t step, uint32_t last, struct envelope **all,
+    size_t *n, char **errstr)
+{
+	struct envelope *e;
+	size_t i, ne;
+	enum status st;
+	uint32_t hi;
+
+	for (i = 0; i < nw; i++) {
+		hi = last - w[i] < step - 1 ? last : w[i] + step - 1;
+		if ((st = envsrc_window(src, s, w[i], hi, &e, &ne, errstr)) !=
+		    ST_OK)
+			return st;
+		*all = xreallocarray(*all, *n + ne + 1, sizeof(**all));
+		if (ne > 0)
+			memcpy(*all + *n, e, ne * sizeof(*e));
+		*n += ne;
+		free(e);
+	}
+	return ST_OK;
+}
+
+/* The folder's envelope source, begun: the header cache in its usual
+ * place (under $XDG_CACHE_HOME). */
+static struct envsrc *
+source_open(struct session *s, const char *raw,
+    const struct folder_state *fs)
+{
+	struct envsrc *src;
+	char *dir = hcache_default_path(), *warn;
+
+	src = envsrc_new(s->acct->name, dir);
+	free(dir);
+	envsrc_begin(src, raw, fs);
+	if ((warn = envsrc_warning(src)) != NULL)
+		fprintf(stderr, "warning\t%s\n", warn);
+	free(warn);
+	return src;
+}
+
+/* window FOLDER FIRST LAST STEP SEED */
+static enum status
+cmd_window(struct session *s, char **argv, char **errstr)
+{
+	uint32_t first = (uint32_t)strtoul(argv[1], NULL, 10);
+	uint32_t last = (uint32_t)strtoul(argv[2], NULL, 10);
+	uint32_t step = (uint32_t)strtoul(argv[3], NULL, 10), *w;
+	struct envelope *all = NULL;
+	struct envsrc_stats stats;
+	struct folder_state fs;
+	struct envsrc *src;
+	size_t nw, n = 0, i;
+	enum status st;
+	char *raw;
+
+	if (step == 0 || first == 0) {
+		*errstr = xstrdup("window: FIRST and STEP must be > 0");
+		return ST_USAGE;
+	}
+	if ((st = open_raw(s, argv[0], &raw, &fs, errstr)) != ST_OK)
+		return st;
+	src = source_open(s, raw, &fs);
+	w = window_starts(first, last, step, strtoull(argv[4], NULL, 10),
+	    &nw);
+	st = window_fetch(src, s, w, nw, step, last, &all, &n, errstr);
+	if (st == ST_OK) {
+		qsort(all, n, sizeof(*all), seq_cmp);
+		for (i = 0; i < n; i++)
+			put_envelope(&all[i]);
+		envsrc_stats(src, &stats);
+		fprintf(stderr, "stats\tcached %zu\tfetched %zu\n",
+		    stats.cached, stats.fetched);
+	}
+	mailbox_envelopes_free(all, n);
+	free(w);
+	envsrc_free(src);
+	free(raw);
+	return st;
+}
+
+/* resync FOLDER */
+static enum status
+cmd_resync(struct session *s, char **argv, char **errstr)
+{
+	struct envsrc_stats stats;
+	struct folder_state fs;
+	struct envsrc *src;
+	enum status st;
+	char *raw;
+
+	if ((st = open_raw(s, argv[0], &raw, &fs, errstr)) != ST_OK)
+		return st;
+	src = source_open(s, raw, &fs);
+	while (st == ST_OK && envsrc_resync_pending(src))
+		st = envsrc_resync_step(src, s, errstr);
+	if (st == ST_OK) {
+		envsrc_stats(src, &stats);
+		printf("resynced %zu\n", stats.resynced);
+	}
+	envsrc_free(src);
+	free(raw);
+	return st;
+}
+
+/* One cached record by UID, as `cached` prints it. */
+static void
+put_cached(struct hcache *hc, const char *acct, const char *raw,
+    uint32_t uidvalidity, uint32_t uid)
+{
+	struct envelope e;
+
+	memset(&e, 0, sizeof(e));
+	if (!hcache_get(hc, acct, raw, uidvalidity, uid, &e)) {
+		printf("%u\tmissing\n", uid);
+		return;
+	}
+	printf("%u\t", e.uid);
+	put_flags(e.flags);
+	putchar('\t');
+	put_escaped(e.from);
+	putchar('\t');
+	put_escaped(e.subject);
+	putchar('\n');
+	free(e.from);
+	free(e.subject);
+}
+
+/* cached FOLDER UID... */
+static enum status
+cmd_cached(struct session *s, char **argv, char **errstr)
+{
+	struct folder_state fs;
+	struct hcache *hc;
+	enum status st;
+	char *raw, *dir;
+	size_t i;
+
+	if ((st = open_raw(s, argv[0], &raw, &fs, errstr)) != ST_OK)
+		return st;
+	if (force_uidvalidity != 0)
+		fs.uidvalidity = force_uidvalidity;
+	dir = hcache_default_path();
+	st = hcache_open(dir, &hc, errstr);
+	free(dir);
+	for (i = 1; st == ST_OK && argv[i] != NULL; i++)
+		put_cached(hc, s->acct->name, raw, fs.uidvalidity,
+		    (uint32_t)strtoul(argv[i], NULL, 10));
+	if (st == ST_OK)
+		hcache_close(hc);
+	free(raw);
+	return st;
 }
 
 /* message FOLDER SEQ */
@@ -288,6 +538,9 @@ static const struct command {
 	{ "message", 2, 1, cmd_message },
 	{ "header", 1, 0, cmd_header },
 	{ "name", 1, 0, cmd_name },
+	{ "window", 5, 1, cmd_window },
+	{ "resync", 1, 1, cmd_resync },
+	{ "cached", -2, 1, cmd_cached },	/* -2: at least 2 */
 };
 
 /* Options, then the command and its arguments. */
@@ -298,11 +551,16 @@ parse_args(int argc, char **argv, struct opts *o)
 	int k = 1;
 
 	memset(o, 0, sizeof(*o));
-	for (; k + 1 < argc && argv[k][0] == '-'; k += 2) {
-		if (strcmp(argv[k], "--config") == 0)
-			o->config = argv[k + 1];
+	for (; k + 1 < argc && argv[k][0] == '-'; k++) {
+		if (strcmp(argv[k], "--full") == 0)
+			full = 1;
+		else if (strcmp(argv[k], "--config") == 0)
+			o->config = argv[++k];
 		else if (strcmp(argv[k], "-a") == 0)
-			o->account = argv[k + 1];
+			o->account = argv[++k];
+		else if (strcmp(argv[k], "--uidvalidity") == 0)
+			force_uidvalidity = (uint32_t)strtoul(argv[++k],
+			    NULL, 10);
 		else
 			return NULL;
 	}
@@ -312,7 +570,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->argv = argv + k + 1;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[k], commands[i].name) == 0 &&
-		    commands[i].nargs == o->argc)
+		    (commands[i].nargs == o->argc || (commands[i].nargs < 0 &&
+		    o->argc >= -commands[i].nargs)))
 			return &commands[i];
 	return NULL;
 }
@@ -370,9 +629,11 @@ main(int argc, char **argv)
 
 	if ((c = parse_args(argc, argv, &o)) == NULL) {
 		fprintf(stderr, "usage: mailbox_test [--config FILE] "
-		    "[-a ACCOUNT] list | select FOLDER | envelopes FOLDER "
-		    "FIRST LAST | message FOLDER SEQ | header TEXT | "
-		    "name RAW\n");
+		    "[-a ACCOUNT] [--full] [--uidvalidity N] list | "
+		    "select FOLDER | envelopes FOLDER FIRST LAST | "
+		    "message FOLDER SEQ | header TEXT | name RAW | "
+		    "window FOLDER FIRST LAST STEP SEED | resync FOLDER | "
+		    "cached FOLDER UID...\n");
 		return 1;
 	}
 	if (c->online)
