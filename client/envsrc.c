@@ -20,6 +20,7 @@ enum resync {
 	RESYNC_NONE,
 	RESYNC_CHANGED,		/* UID FETCH 1:* (FLAGS) (CHANGEDSINCE m) */
 	RESYNC_FULL,		/* FETCH a:b (UID FLAGS), chunk by chunk */
+	RESYNC_COUNT,		/* more records than messages? then FULL */
 };
 
 struct envsrc {
@@ -35,6 +36,7 @@ struct envsrc {
 	uint32_t	 next_seq;	/* RESYNC_FULL: the next chunk */
 	uint32_t	 done_uid;	/* RESYNC_FULL: synced up to */
 	uint32_t	 fill_next;	/* fill: the newest message not seen */
+	uint32_t	 exists;	/* at SELECT */
 	struct envsrc_stats stats;
 };
 
@@ -119,6 +121,7 @@ envsrc_begin(struct envsrc *src, const char *raw,
 	if (src->hc == NULL || fs->uidvalidity == 0)
 		return;
 	src->fill_next = fs->exists;
+	src->exists = fs->exists;
 	if (hcache_folder_begin(src->hc, src->account, raw, fs->uidvalidity,
 	    &old, &err) != ST_OK) {
 		envsrc_drop_cache(src, err);
@@ -132,6 +135,7 @@ envsrc_begin(struct envsrc *src, const char *raw,
 	if (!src->had_records)
 		envsrc_remember(src);
 	else if (fs->highestmodseq != 0 && old.highestmodseq != 0) {
+		src->resync = RESYNC_COUNT;
 		if (old.highestmodseq != fs->highestmodseq) {
 			src->resync = RESYNC_CHANGED;
 			src->since = old.highestmodseq;
@@ -328,9 +332,24 @@ envsrc_resync_changed(struct envsrc *src, struct session *s, char **errstr)
 		return st;
 	envsrc_sync(src, 1, 0, e, n, 0);
 	mailbox_envelopes_free(e, n);
-	src->resync = RESYNC_NONE;
+	src->resync = RESYNC_COUNT;
 	envsrc_remember(src);
 	return ST_OK;
+}
+
+/* CHANGEDSINCE does not tell expunges: when the cache holds more
+ * records of the folder than it has messages, a full walk drops the
+ * records of those that are gone. */
+static void
+envsrc_resync_count(struct envsrc *src)
+{
+	src->resync = RESYNC_NONE;
+	if (hcache_count(src->hc, src->account, src->folder,
+	    src->uidvalidity) > src->exists) {
+		src->resync = RESYNC_FULL;
+		src->next_seq = 1;
+		src->done_uid = 0;
+	}
 }
 
 /* Do one step of the resync. On failure the caller decides whether the
@@ -342,6 +361,10 @@ envsrc_resync_step(struct envsrc *src, struct session *s, char **errstr)
 		return ST_OK;
 	if (src->resync == RESYNC_CHANGED)
 		return envsrc_resync_changed(src, s, errstr);
+	if (src->resync == RESYNC_COUNT) {
+		envsrc_resync_count(src);
+		return ST_OK;
+	}
 	return envsrc_resync_chunk(src, s, errstr);
 }
 

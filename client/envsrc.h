@@ -12,8 +12,10 @@
  * between the UI's requests (envsrc_resync_step()): with CONDSTORE and a
  * known HIGHESTMODSEQ, UID FETCH 1:* (FLAGS) (CHANGEDSINCE m); else the
  * flags of every message, 5000 at a time, which also drops the records
- * of expunged messages. The folder's HIGHESTMODSEQ is remembered only
- * when the resync is complete. Then the background fill puts the
+ * of expunged messages. CHANGEDSINCE does not tell expunges, so when
+ * the cache then holds more records of the folder than it has messages,
+ * the full walk follows. The folder's HIGHESTMODSEQ is remembered only
+ * when the flags are synced. Then the background fill puts the
  * envelopes of the rest of the folder in the cache, newest first, a few
  * hundred a step (envsrc_fill_step()), so scrolling anywhere and the next
  * opening need no envelope from the server.

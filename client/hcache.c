@@ -657,16 +657,18 @@ hcache_set_flags(struct hcache *hc, const char *acct, const char *folder,
 	    errstr);
 }
 
-/* Does the cache hold any message of the folder under uidvalidity? */
-int
-hcache_has(struct hcache *hc, const char *acct, const char *folder,
-    uint32_t uidvalidity)
+/* How many records of messages the cache holds for the folder under
+ * uidvalidity, counting to max at most (0 when it cannot tell). */
+static size_t
+hcache_count_upto(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, size_t max)
 {
 	struct hcache_key k;
 	MDB_cursor *cur;
 	MDB_val key, val;
 	MDB_txn *txn;
-	int has = 0;
+	size_t n = 0;
+	int rc;
 
 	hcache_key_msg(&k, acct, folder, uidvalidity, 0);
 	if (mdb_txn_begin(hc->env, NULL, MDB_RDONLY, &txn) != 0)
@@ -674,14 +676,31 @@ hcache_has(struct hcache *hc, const char *acct, const char *folder,
 	if (mdb_cursor_open(txn, hc->dbi, &cur) == 0) {
 		key.mv_data = k.buf;
 		key.mv_size = k.len;
-		if (mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE) == 0) {
-			k.len -= 4;
-			has = hcache_key_uid(&k, &key) != 0;
-		}
+		k.len -= 4;
+		for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+		    rc == 0 && n < max && hcache_key_uid(&k, &key) != 0;
+		    rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+			n++;
 		mdb_cursor_close(cur);
 	}
 	mdb_txn_abort(txn);
-	return has;
+	return n;
+}
+
+/* How many records of messages the cache holds for the folder. */
+size_t
+hcache_count(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity)
+{
+	return hcache_count_upto(hc, acct, folder, uidvalidity, SIZE_MAX);
+}
+
+/* Does the cache hold any message of the folder under uidvalidity? */
+int
+hcache_has(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity)
+{
+	return hcache_count_upto(hc, acct, folder, uidvalidity, 1) != 0;
 }
 
 /* Forget one message (it was expunged). */

@@ -54,6 +54,8 @@ enum status	 hcache_sync(struct hcache *, const char *, const char *,
 		     size_t, int, char **);
 int		 hcache_has(struct hcache *, const char *, const char *,
 		     uint32_t);
+size_t		 hcache_count(struct hcache *, const char *, const char *,
+		     uint32_t);
 enum status	 hcache_set_flags(struct hcache *, const char *,
 		     const char *, uint32_t, uint32_t, unsigned, char **);
 enum status	 hcache_forget(struct hcache *, const char *, const char *,

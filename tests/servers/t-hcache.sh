@@ -19,7 +19,7 @@ set -u
 . "$(dirname "$0")/harness.sh"
 harness_require
 harness_start
-tap_plan 47
+tap_plan 50
 
 top_build=${top_builddir:-$PWD}
 MAILBOX_TEST=${MAILBOX_TEST:-$top_build/tests/servers/mailbox_test}
@@ -326,6 +326,17 @@ mb main --full window Big 1 5003 37 31
 same_list "expunged elsewhere: window == fresh eager" "$EAGER"
 same "expunged elsewhere: everything from the cache" "$STATS" \
     "cached 4995 fetched 0"
+# CHANGEDSINCE does not tell expunges; the cache then holds more records
+# than the folder has messages, and the resync walks the whole folder.
+mb main resync Big
+same "expunged elsewhere: more records than messages, a full walk" \
+    "$RC $OUT" "0 resynced 4995"
+mb main cached Big 1 2 500 5003 4
+same "... which drops the records of the expunged" \
+    "$(cut -f1,2 <<<"$OUT" | tr '\n' ' ')" \
+    $'1\tmissing 2\tmissing 500\tmissing 5003\tmissing 4\t- '
+mb main resync Big
+same "... and the next resync has nothing to do" "$RC $OUT" "0 resynced 0"
 
 # ------------------------------------------------ UIDVALIDITY: recreated
 mb main select Big

@@ -254,6 +254,9 @@ test_lookup_keeps_server_flags(void **state)
 	assert_int_equal(hcache_put(hc, "w", "I", 7, v, 3, &err), ST_OK);
 	assert_int_equal(hcache_has(hc, "w", "I", 7), 1);
 	assert_int_equal(hcache_has(hc, "w", "I", 8), 0);
+	assert_int_equal(hcache_count(hc, "w", "I", 7), 3);
+	assert_int_equal(hcache_count(hc, "w", "I", 8), 0);
+	assert_int_equal(hcache_count(hc, "w", "J", 7), 0);
 	assert_int_equal(hcache_has(hc, "w", "J", 7), 0);
 	/* What FETCH (UID FLAGS) gave: seq, uid, fresh flags; UID 4 is
 	 * not cached. */
