@@ -565,15 +565,19 @@ ix_found_clear(struct index *ix)
 }
 
 /* Move to the next row after the cursor that matches (by what is loaded,
- * or by what the server found), wrapping at the end; 0 if none does. */
+ * or by what the server found), wrapping at the end; 0 if none does.
+ * With stop_unloaded, a row not loaded ends the search (-1): what it
+ * holds is not known here. */
 static int
-ix_search_next(struct screen *s, int by_server)
+ix_search_next(struct screen *s, int by_server, int stop_unloaded)
 {
 	struct index *ix = s->data;
 	int k, i, hit;
 
 	for (k = 1; k <= ix_nrows(ix); k++) {
 		i = (ix->cursor + k) % ix_nrows(ix);
+		if (stop_unloaded && ix_row_env(ix, i) == NULL)
+			return -1;
 		hit = by_server ? ix_was_found(ix, ixview_seq(ix->view, i)) :
 		    ix_matches(ix_row_env(ix, i), ix->pattern);
 		if (!hit)
@@ -588,26 +592,28 @@ ix_search_next(struct screen *s, int by_server)
 	return 0;
 }
 
-/* Move to the next message that matches. With every message loaded (or
- * the local folder) the index looks itself; else the server searches the
- * whole folder once per pattern (SEARCH SUBJECT, FROM) and n walks what
- * it found until the folder's numbers change. */
+/* Move to the next message that matches. The index looks itself through
+ * the loaded rows after the cursor; the first row not loaded before a
+ * match (and not the local folder) makes the server search the whole
+ * folder once per pattern (SEARCH SUBJECT, FROM), and n walks what it
+ * found until the folder's numbers change. */
 static void
 ix_search(struct screen *s)
 {
 	struct index *ix = s->data;
+	int r;
 
 	if (ix->pattern == NULL || !ix->open || ix_nrows(ix) == 0) {
 		app_message(s->app, 1, "%s", _("No search pattern."));
 		return;
 	}
-	if (ix->loaded >= ix->exists || localbox_is(ix->raw)) {
-		if (!ix_search_next(s, 0))
+	if ((r = ix_search_next(s, 0, !localbox_is(ix->raw))) != -1) {
+		if (r == 0)
 			app_message(s->app, 1, _("Not found: %s"), ix->pattern);
 		return;
 	}
 	if (ix->found_for != NULL && strcmp(ix->found_for, ix->pattern) == 0) {
-		if (!ix_search_next(s, 1))
+		if (!ix_search_next(s, 1, 0))
 			app_message(s->app, 1, _("Not found: %s"), ix->pattern);
 		return;
 	}
@@ -639,7 +645,7 @@ ix_found(struct screen *s, const struct event *ev)
 	/* TRANSLATORS: "3 messages match invoice". */
 	app_message(s->app, 0, ngettext("%zu message matches %s",
 	    "%zu messages match %s", ix->nfound), ix->nfound, ix->pattern);
-	if (!ix_search_next(s, 1))
+	if (!ix_search_next(s, 1, 0))
 		app_message(s->app, 1, _("Not found: %s"), ix->pattern);
 }
 
