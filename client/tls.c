@@ -339,30 +339,91 @@ cred_load(const char *cafile, gnutls_certificate_credentials_t *out,
 	return ST_OK;
 }
 
-/* Credentials: the system trust store plus the account's cafile. */
+/* The credentials for cafile (NULL: the system store alone), loaded on
+ * first use; another thread asking meanwhile waits for that load. */
 static enum status
-tls_creds(struct tls *t, const struct tls_params *p, char **errstr)
+cred_get(const char *cafile, gnutls_certificate_credentials_t *out,
+    char **errstr)
 {
 	enum status st = ST_OK;
 	size_t i;
 
 	pthread_mutex_lock(&cred_lock);
 	for (i = 0; i < cred_ncache; i++)
-		if (cred_match(&cred_cache[i], p->cafile))
+		if (cred_match(&cred_cache[i], cafile))
 			break;
 	if (i == cred_ncache) {
-		st = cred_load(p->cafile, &t->cred, errstr);
+		st = cred_load(cafile, out, errstr);
 		if (st == ST_OK) {
 			cred_cache = xreallocarray(cred_cache, cred_ncache + 1,
 			    sizeof(*cred_cache));
-			cred_cache[cred_ncache].cafile = p->cafile ?
-			    xstrdup(p->cafile) : NULL;
-			cred_cache[cred_ncache++].cred = t->cred;
+			cred_cache[cred_ncache].cafile = cafile ?
+			    xstrdup(cafile) : NULL;
+			cred_cache[cred_ncache++].cred = *out;
 		}
 	} else
-		t->cred = cred_cache[i].cred;
+		*out = cred_cache[i].cred;
 	pthread_mutex_unlock(&cred_lock);
 	return st;
+}
+
+/* Credentials: the system trust store plus the account's cafile. */
+static enum status
+tls_creds(struct tls *t, const struct tls_params *p, char **errstr)
+{
+	return cred_get(p->cafile, &t->cred, errstr);
+}
+
+/* The thread of tls_warm(). */
+static void *
+tls_warm_main(void *arg)
+{
+	gnutls_certificate_credentials_t cred;
+	char *cafile = arg, *err = NULL;
+
+	if (cred_get(cafile, &cred, &err) != ST_OK)
+		free(err);	/* the handshake that needs it says so */
+	free(cafile);
+	return NULL;
+}
+
+/* The threads tls_warm() started, for tls_warm_end(). */
+static pthread_t	*warm_threads;
+static size_t		 warm_nthreads;
+
+/*
+ * Start loading the trust store for cafile (NULL: the system store
+ * alone) in a thread of its own, so that parsing some hundred
+ * certificates overlaps with what comes before the first handshake
+ * (drawing the screen, connecting, the server's greeting); the handshake
+ * takes them from the cache, or waits for the load to end. Call
+ * tls_warm_end() before the process exits.
+ */
+void
+tls_warm(const char *cafile)
+{
+	char *arg = cafile ? xstrdup(cafile) : NULL;
+
+	warm_threads = xreallocarray(warm_threads, warm_nthreads + 1,
+	    sizeof(*warm_threads));
+	if (pthread_create(&warm_threads[warm_nthreads], NULL, tls_warm_main,
+	    arg) != 0)
+		free(arg);	/* loaded at the handshake instead */
+	else
+		warm_nthreads++;
+}
+
+/* Wait for the loads tls_warm() started. */
+void
+tls_warm_end(void)
+{
+	size_t i;
+
+	for (i = 0; i < warm_nthreads; i++)
+		pthread_join(warm_threads[i], NULL);
+	free(warm_threads);
+	warm_threads = NULL;
+	warm_nthreads = 0;
 }
 
 /* Set up the session: priorities, SNI, credentials, socket, timeout. */

@@ -9,7 +9,8 @@
  * tls_recv()/tls_send() return the byte count, 0 at end of stream, or -1
  * with tls_error() describing the failure. tls_can_offer() is local and
  * never fails: 1 if this GnuTLS sends a ClientHello with that priority
- * string, else 0. */
+ * string, else 0. tls_warm() and tls_warm_end() never fail: a trust store
+ * that does not load is reported by the handshake that needs it. */
 #ifndef STARLING_TLS_H
 #define STARLING_TLS_H
 
@@ -77,6 +78,8 @@ size_t		 tls_pending(struct tls *);
 void		 tls_set_timeout(struct tls *, int);
 const char	*tls_error(struct tls *);
 void		 tls_free(struct tls *);
+void		 tls_warm(const char *);
+void		 tls_warm_end(void);
 void		 tls_info_clear(struct tls_info *);
 int		 tls_cert_from_der(const void *, size_t, struct tls_cert *);
 void		 tls_cert_clear(struct tls_cert *);

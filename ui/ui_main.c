@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "mailbox.h"
 #include "screen.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct ui_opts {
@@ -176,10 +177,15 @@ ui_main(int argc, char **argv)
 		config_free(a.cfg);
 		return 1;
 	}
+	/* The first account's trust store loads while the screen is set up
+	 * and the server greets. */
+	if (a.naccounts > 0)
+		tls_warm(a.cfg->accounts[a.account]->cafile);
 	a.keys = ui_keys(&a);
 	ui_workers(&a);
 	ui_screens(&a, &o);
 	app_run(&a);
 	ui_free(&a);
+	tls_warm_end();
 	return 0;
 }
