@@ -412,6 +412,26 @@ envsrc_fill_step(struct envsrc *src, struct session *s, char **errstr)
 	return ST_OK;
 }
 
+/* Does the cache hold records of the open folder (worth searching)? */
+int
+envsrc_knows_folder(const struct envsrc *src)
+{
+	return envsrc_usable(src) && src->had_records;
+}
+
+/* The index's search (sender or subject holds query) answered from the
+ * cache: uids are every UID of the open folder, ascending. 1 and the
+ * message numbers found (to free); 0 when the cache cannot tell. */
+int
+envsrc_find(struct envsrc *src, const uint32_t *uids, size_t n,
+    const char *query, uint32_t **out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	return envsrc_usable(src) && hcache_match(src->hc, src->account,
+	    src->folder, src->uidvalidity, uids, n, query, out, nout);
+}
+
 /* Flags the server reported for the open folder (by UID) go to the
  * cache too; changes without a UID wait for the next resync. */
 void

@@ -27,7 +27,9 @@
  *
  * Error contract: envsrc_window() and envsrc_resync_step() return ST_OK,
  * or the status of mailbox.h with *errstr set to a newly allocated,
- * translated sentence. The other functions never fail. */
+ * translated sentence. The other functions never fail; envsrc_find()
+ * returns 0 when the cache cannot answer (a message it has no record
+ * of), and the caller asks the server. */
 #ifndef STARLING_ENVSRC_H
 #define STARLING_ENVSRC_H
 
@@ -62,6 +64,9 @@ enum status	 envsrc_fill_step(struct envsrc *, struct session *, char **);
 void		 envsrc_changed(struct envsrc *, const struct act_change *,
 		     size_t);
 void		 envsrc_forget(struct envsrc *, const uint32_t *, size_t);
+int		 envsrc_knows_folder(const struct envsrc *);
+int		 envsrc_find(struct envsrc *, const uint32_t *, size_t,
+		     const char *, uint32_t **, size_t *);
 char		*envsrc_warning(struct envsrc *);
 void		 envsrc_stats(const struct envsrc *, struct envsrc_stats *);
 

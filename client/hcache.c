@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <gnutls/crypto.h>
 #include <lmdb.h>
@@ -701,6 +702,101 @@ hcache_has(struct hcache *hc, const char *acct, const char *folder,
     uint32_t uidvalidity)
 {
 	return hcache_count_upto(hc, acct, folder, uidvalidity, 1) != 0;
+}
+
+/* Does the n bytes at p hold pat, ASCII letters folded (as strcasestr)? */
+static int
+hcache_holds(const unsigned char *p, size_t n, const char *pat)
+{
+	size_t m = strlen(pat), i, j;
+
+	if (m == 0)
+		return 1;
+	for (i = 0; i + m <= n; i++) {
+		for (j = 0; j < m; j++)
+			if (tolower(p[i + j]) != tolower((unsigned char)pat[j]))
+				break;
+		if (j == m)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the record's sender or subject hold pat? */
+static int
+hcache_record_holds(const MDB_val *val, const char *pat)
+{
+	const unsigned char *p = val->mv_data;
+	size_t fl, sl;
+
+	if (!hcache_valid(p, val->mv_size, &fl, &sl))
+		return 0;
+	return hcache_holds(p + HREC_STRINGS + 2, fl, pat) ||
+	    hcache_holds(p + HREC_STRINGS + 4 + fl, sl, pat);
+}
+
+/* The walk of hcache_match() in txn; -1 when a UID has no record. */
+static int
+hcache_match_walk(struct hcache *hc, MDB_txn *txn, struct hcache_key *k,
+    const uint32_t *uids, size_t n, const char *pat, uint32_t *out,
+    size_t *nout)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	uint32_t uid = 0;
+	size_t i;
+	int rc;
+
+	if (mdb_cursor_open(txn, hc->dbi, &cur) != 0)
+		return -1;
+	hcache_put_be(k->buf + k->len, uids[0], 4);
+	key.mv_data = k->buf;
+	key.mv_size = k->len + 4;
+	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	for (i = 0; i < n; i++) {
+		while (rc == 0 && (uid = hcache_key_uid(k, &key)) != 0 &&
+		    uid < uids[i])
+			rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+		if (rc != 0 || uid != uids[i])
+			break;
+		if (hcache_record_holds(&val, pat))
+			out[(*nout)++] = (uint32_t)i + 1;
+	}
+	mdb_cursor_close(cur);
+	return i == n ? 0 : -1;
+}
+
+/*
+ * Search the cache instead of the server: uids are every UID of the
+ * folder, ascending (UID SEARCH ALL), so the message numbers are their
+ * places. Returns 1 and the numbers of the messages whose sender or
+ * subject holds pat (ASCII letters folded), ascending, in *out (to
+ * free); 0 when the cache lacks a record of one of them (then *out is
+ * NULL: ask the server).
+ */
+int
+hcache_match(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, const uint32_t *uids, size_t n, const char *pat,
+    uint32_t **out, size_t *nout)
+{
+	struct hcache_key k;
+	MDB_txn *txn;
+	int rc = -1;
+
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	*nout = 0;
+	hcache_key_msg(&k, acct, folder, uidvalidity, 0);
+	k.len -= 4;
+	if (n > 0 && mdb_txn_begin(hc->env, NULL, MDB_RDONLY, &txn) == 0) {
+		rc = hcache_match_walk(hc, txn, &k, uids, n, pat, *out, nout);
+		mdb_txn_abort(txn);
+	}
+	if (rc == 0 || n == 0)
+		return 1;
+	free(*out);
+	*out = NULL;
+	*nout = 0;
+	return 0;
 }
 
 /* Forget one message (it was expunged). */

@@ -16,7 +16,8 @@
  * Error contract: functions returning enum status return ST_OK, or
  * ST_LOCAL with *errstr set to a newly allocated, translated sentence.
  * hcache_get() returns 1 when it filled the envelope, else 0;
- * hcache_lookup() how many envelopes it filled; hcache_has() 1 when the
+ * hcache_match() 1 when it could search (every UID had a record), else
+ * 0; hcache_lookup() how many envelopes it filled; hcache_has() 1 when the
  * folder has records under that UIDVALIDITY. A record holds what the
  * index shows of a message, its Date: (for sorting) and transit mark. */
 #ifndef STARLING_HCACHE_H
@@ -56,6 +57,9 @@ int		 hcache_has(struct hcache *, const char *, const char *,
 		     uint32_t);
 size_t		 hcache_count(struct hcache *, const char *, const char *,
 		     uint32_t);
+int		 hcache_match(struct hcache *, const char *, const char *,
+		     uint32_t, const uint32_t *, size_t, const char *,
+		     uint32_t **, size_t *);
 enum status	 hcache_set_flags(struct hcache *, const char *,
 		     const char *, uint32_t, uint32_t, unsigned, char **);
 enum status	 hcache_forget(struct hcache *, const char *, const char *,

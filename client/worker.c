@@ -1042,7 +1042,30 @@ worker_do_view(struct worker *w, const struct request *r)
 	worker_post_answer(w, ev, st, err, r->a);
 }
 
-/* / beyond the loaded messages: the server's SEARCH. */
+/* A search answered by the header cache: every UID of the folder from
+ * the server (UID SEARCH ALL, their places are the numbers), the texts
+ * from the cache. *out stays NULL when the cache cannot tell. */
+static enum status
+worker_find_cached(struct worker *w, const char *query, uint32_t **out,
+    size_t *n, char **err)
+{
+	uint32_t *uids;
+	size_t nuids;
+	enum status st;
+
+	*out = NULL;
+	*n = 0;
+	if (!envsrc_knows_folder(worker_src(w)))
+		return ST_OK;
+	if ((st = actions_uids(w->act, &uids, &nuids, err)) != ST_OK)
+		return st;
+	envsrc_find(w->src, uids, nuids, query, out, n);
+	free(uids);
+	return ST_OK;
+}
+
+/* / beyond the loaded messages: the cache's answer, else the server's
+ * SEARCH. */
 static void
 worker_do_find(struct worker *w, const struct request *r)
 {
@@ -1051,7 +1074,9 @@ worker_do_find(struct worker *w, const struct request *r)
 	enum status st;
 	char *err = NULL;
 
-	st = actions_find(w->act, query, &ev->uids, &ev->nuids, &err);
+	st = worker_find_cached(w, query, &ev->uids, &ev->nuids, &err);
+	if (st == ST_OK && ev->uids == NULL)
+		st = actions_find(w->act, query, &ev->uids, &ev->nuids, &err);
 	ev->text = xstrdup(query);
 	worker_post_answer(w, ev, st, err, r->a);
 }

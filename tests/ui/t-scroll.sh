@@ -9,7 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 ui_init
-tap_plan 10
+tap_plan 12
 
 N=600
 fill_folder INBOX "$N"
@@ -95,31 +95,41 @@ until ui_dead || [ "$i" -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
 ui_dead
 ui_point $? "Q quits" "sent: Q"
 
-# A fresh start has loaded only the newest screens.
-ui_start -a work -f INBOX
-wait_re "Message $N\$" 15
-# / for a message far from anything loaded: the server searches the
-# whole folder; n goes on through what it found.
-ui_keys /
-ui_type "Message 17"
-ui_keys Enter
-settle '[ "$FIRST" -le 17 ] && [ "$LAST" -ge 17 ]'
-st=$?
-ui_keys Enter
-wait_for "starling: work: Message 17" 10
-ui_point $((st || $?)) "/ finds a message that was never loaded (the server searches)" \
-    "sent: / Message 17 Enter, then Enter; expected the pager of 'Message 17'"
-ui_keys q
-wait_for "starling: work: INBOX (" 5
-ui_keys n
-sleep 0.3
-ui_keys Enter
-wait_for "starling: work: Message 170" 10
-ui_point $? "n goes to the next message the server found" \
-    "sent: n Enter; expected the pager of 'Message 170'"
-ui_keys q
-wait_for "starling: work: INBOX (" 5
+# search_far LABEL: a fresh start has loaded only the newest screens; /
+# for a message far from anything loaded searches the whole folder, and
+# n goes on through what was found.
+search_far() {
+    ui_start -a work -f INBOX
+    wait_re "Message $N\$" 15
+    ui_keys /
+    ui_type "Message 17"
+    ui_keys Enter
+    settle '[ "$FIRST" -le 17 ] && [ "$LAST" -ge 17 ]'
+    st=$?
+    ui_keys Enter
+    wait_for "starling: work: Message 17" 10
+    ui_point $((st || $?)) "$1: / finds a message that was never loaded" \
+        "sent: / Message 17 Enter, then Enter; expected the pager of 'Message 17'"
+    ui_keys q
+    wait_for "starling: work: INBOX (" 5
+    ui_keys n
+    sleep 0.3
+    ui_keys Enter
+    wait_for "starling: work: Message 170" 10
+    ui_point $? "$1: n goes to the next message found" \
+        "sent: n Enter; expected the pager of 'Message 170'"
+    ui_keys q
+    wait_for "starling: work: INBOX (" 5
+    ui_keys Q
+    i=0
+    until ui_dead || [ "$i" -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
 
-ui_keys Q
+# With the header cache (it answers when it holds every message, else the
+# server's SEARCH does; test_hcache covers the cache's matching).
+search_far "cache on"
+# Without it the server's SEARCH alone.
+printf '[starling]\nheader_cache = no\n\n' >>"$CONF"
+search_far "cache off"
 
 tap_done

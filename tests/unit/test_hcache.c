@@ -360,6 +360,55 @@ test_sync_flags_and_prune(void **state)
 	hcache_close(hc);
 }
 
+static void
+test_match(void **state)
+{
+	struct envelope v[3];
+	struct hcache_meta m;
+	struct hcache *hc = open_cache(*state);
+	uint32_t all[] = { 2, 5, 9 }, gap[] = { 2, 3, 5 }, *seq;
+	char *err = NULL;
+	size_t n;
+
+	v[0] = env(2, "Invoice March");
+	v[1] = env(5, "lunch");
+	v[2] = env(9, "Re: INVOICE");
+	v[1].from = "Bob <bob@example.org>";
+	assert_int_equal(hcache_folder_begin(hc, "w", "I", 7, &m, &err),
+	    ST_OK);
+	assert_int_equal(hcache_put(hc, "w", "I", 7, v, 3, &err), ST_OK);
+	/* Subject or sender, ASCII letters folded; numbers are places. */
+	assert_int_equal(hcache_match(hc, "w", "I", 7, all, 3, "invoice",
+	    &seq, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(seq[0], 1);
+	assert_int_equal(seq[1], 3);
+	free(seq);
+	assert_int_equal(hcache_match(hc, "w", "I", 7, all, 3, "BOB@",
+	    &seq, &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(seq[0], 2);
+	free(seq);
+	assert_int_equal(hcache_match(hc, "w", "I", 7, all, 3, "山田",
+	    &seq, &n), 1);
+	assert_int_equal(n, 2);
+	free(seq);
+	assert_int_equal(hcache_match(hc, "w", "I", 7, all, 3, "nothing",
+	    &seq, &n), 1);
+	assert_int_equal(n, 0);
+	free(seq);
+	/* UID 3 has no record: the cache cannot tell. */
+	assert_int_equal(hcache_match(hc, "w", "I", 7, gap, 3, "lunch",
+	    &seq, &n), 0);
+	assert_null(seq);
+	/* A record of an expunged message (9) is passed over. */
+	assert_int_equal(hcache_match(hc, "w", "I", 7, all, 2, "invoice",
+	    &seq, &n), 1);
+	assert_int_equal(n, 1);
+	free(seq);
+	hcache_close(hc);
+}
+
 int
 main(void)
 {
@@ -372,6 +421,7 @@ main(void)
 		TMPDIR_TEST(test_unusable_directory),
 		TMPDIR_TEST(test_lookup_keeps_server_flags),
 		TMPDIR_TEST(test_sync_flags_and_prune),
+		TMPDIR_TEST(test_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
