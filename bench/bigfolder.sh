@@ -231,9 +231,29 @@ measure() {
         "$(printf '%s' "$out" | col 3 | median)"
 }
 
+# run_filled NAME QUITKEYS CMD...: like run, but starling stays open until
+# its header cache has stopped growing for 3 s (the background fill has
+# put the whole folder there, as for someone who had the folder open a
+# while), at most 300 s; prints how long that took.
+run_filled() {
+    local name=$1 quit=$2 f last=-1 size same=0 t0=$SECONDS
+    shift 2
+    f=$SL_WARM/starling/hcache/data.mdb
+    client_start "$name" "$@"
+    python3 "$BENCH_DIR/panewatch.py" "$SOCK" first "$W/$name.start" >/dev/null
+    while [ "$same" -lt 3 ] && [ $((SECONDS - t0)) -lt 300 ]; do
+        sleep 1
+        size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+        if [ "$size" = "$last" ]; then same=$((same + 1)); else same=0; fi
+        last=$size
+    done
+    client_stop "$name" "$quit" >/dev/null
+    echo "starling's header cache filled in $((SECONDS - t0)) s ($((last / 1048576)) MB)" >&2
+}
+
 echo "warming up each client once ..." >&2
 run starling-cold Q "$(sl_cmd "$SL_COLD")" >/dev/null
-run starling-warm Q "$(sl_cmd "$SL_WARM")" >/dev/null
+run_filled starling-warm Q "$(sl_cmd "$SL_WARM")"
 [ -s "$SL_WARM/starling/hcache/data.mdb" ] ||
     echo "bigfolder: the untimed run left no header cache in $SL_WARM" >&2
 command -v neomutt >/dev/null && run neomutt-warm q "$NM_WARM" >/dev/null
