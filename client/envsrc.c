@@ -21,6 +21,8 @@ enum resync {
 	RESYNC_CHANGED,		/* UID FETCH 1:* (FLAGS) (CHANGEDSINCE m) */
 	RESYNC_FULL,		/* FETCH a:b (UID FLAGS), chunk by chunk */
 	RESYNC_COUNT,		/* more records than messages? then FULL */
+	RESYNC_REMEMBER,	/* a new folder: its state goes with the
+				 * first envelopes stored (one commit) */
 };
 
 struct envsrc {
@@ -133,7 +135,7 @@ envsrc_begin(struct envsrc *src, const char *raw,
 	src->had_records = hcache_has(src->hc, src->account, raw,
 	    fs->uidvalidity);
 	if (!src->had_records)
-		envsrc_remember(src);
+		src->resync = RESYNC_REMEMBER;
 	else if (fs->highestmodseq != 0 && old.highestmodseq != 0) {
 		src->resync = RESYNC_COUNT;
 		if (old.highestmodseq != fs->highestmodseq) {
@@ -166,15 +168,21 @@ envsrc_usable(const struct envsrc *src)
 	return src->hc != NULL && src->folder != NULL && src->uidvalidity != 0;
 }
 
-/* Put fetched envelopes in the cache. */
+/* Put fetched envelopes in the cache (with the folder's state, when it
+ * is still to be written). */
 static void
 envsrc_store(struct envsrc *src, const struct envelope *e, size_t n)
 {
+	int meta = src->resync == RESYNC_REMEMBER;
 	char *err = NULL;
 
-	if (n > 0 && envsrc_usable(src) && hcache_put(src->hc, src->account,
-	    src->folder, src->uidvalidity, e, n, &err) != ST_OK)
+	if (n == 0 || !envsrc_usable(src))
+		return;
+	if (hcache_put_meta(src->hc, src->account, src->folder,
+	    src->uidvalidity, e, n, meta ? &src->meta : NULL, &err) != ST_OK)
 		envsrc_drop_cache(src, err);
+	else if (meta)
+		src->resync = RESYNC_NONE;
 }
 
 /* Move what was fetched into the window's entries of the same UIDs (both
@@ -363,6 +371,11 @@ envsrc_resync_step(struct envsrc *src, struct session *s, char **errstr)
 		return envsrc_resync_changed(src, s, errstr);
 	if (src->resync == RESYNC_COUNT) {
 		envsrc_resync_count(src);
+		return ST_OK;
+	}
+	if (src->resync == RESYNC_REMEMBER) {
+		src->resync = RESYNC_NONE;
+		envsrc_remember(src);
 		return ST_OK;
 	}
 	return envsrc_resync_chunk(src, s, errstr);

@@ -18,7 +18,9 @@
 #include "xdg.h"
 #include "xmalloc.h"
 
-#define HCACHE_MAPSIZE	((size_t)1 << 32)	/* address space, not disk */
+/* Address space, not disk: 4 GiB, 1 GiB where size_t has 32 bits. */
+#define HCACHE_MAPSIZE	(sizeof(size_t) > 4 ? (size_t)1 << 31 << 1 : \
+			    (size_t)1 << 30)
 #define HCACHE_KEYMAX	480			/* LMDB's default is 511 */
 #define HCACHE_VERSION	2	/* 2: Date:, transit mark */
 
@@ -83,11 +85,12 @@ hcache_env_open(const char *path, MDB_env **envp, MDB_dbi *dbi)
 	if ((rc = mdb_env_create(envp)) != 0)
 		return rc;
 	mdb_env_set_mapsize(*envp, HCACHE_MAPSIZE);
-	/* No fsync per commit: a cache may lose its last writes to a
-	 * system crash (never its consistency on a file system that keeps
-	 * write order, and a damaged file is recreated); the last close
-	 * syncs. Commits stay off the first screen's path. */
-	rc = mdb_env_open(*envp, path, MDB_NOTLS | MDB_NOSYNC, 0600);
+	/* Data pages are synced at each commit, the meta page not: a
+	 * system crash may lose the last commit, never corrupt the file
+	 * (MDB_NOSYNC could, on a file system that reorders writes, and
+	 * LMDB does not check every page it reads). The index keeps
+	 * commits off the first screen's path instead. */
+	rc = mdb_env_open(*envp, path, MDB_NOTLS | MDB_NOMETASYNC, 0600);
 	if (rc == 0 && (rc = mdb_txn_begin(*envp, NULL, 0, &txn)) == 0) {
 		if ((rc = mdb_dbi_open(txn, NULL, 0, dbi)) == 0)
 			rc = mdb_txn_commit(txn);
@@ -459,6 +462,17 @@ hcache_put(struct hcache *hc, const char *acct, const char *folder,
     uint32_t uidvalidity, const struct envelope *envs, size_t n,
     char **errstr)
 {
+	return hcache_put_meta(hc, acct, folder, uidvalidity, envs, n, NULL,
+	    errstr);
+}
+
+/* The same, and with meta the folder's meta record, in one transaction
+ * (one commit, one sync). */
+enum status
+hcache_put_meta(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, const struct envelope *envs, size_t n,
+    const struct hcache_meta *meta, char **errstr)
+{
 	struct hcache_key k;
 	MDB_val key, val;
 	MDB_txn *txn;
@@ -467,6 +481,8 @@ hcache_put(struct hcache *hc, const char *acct, const char *folder,
 
 	if ((rc = mdb_txn_begin(hc->env, NULL, 0, &txn)) != 0)
 		return hcache_fail(hc->path, rc, errstr);
+	if (meta != NULL)
+		rc = hcache_meta_write(hc, txn, acct, folder, meta);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (envs[i].uid == 0)
 			continue;
@@ -538,13 +554,20 @@ static int
 hcache_cursor_flags(MDB_cursor *cur, MDB_val *key, const MDB_val *val,
     unsigned flags)
 {
-	unsigned char *copy;
-	MDB_val nval;
+	unsigned char *copy, kbuf[HCACHE_KEYMAX + 16];
+	MDB_val nval, kcopy;
 	size_t fl, sl;
 	int rc;
 
 	if (!hcache_valid(val->mv_data, val->mv_size, &fl, &sl))
 		return mdb_cursor_del(cur, 0);
+	/* The key points into the page the put rewrites (a record with
+	 * overflow pages is deleted and added again): LMDB gets a copy. */
+	if (key->mv_size > sizeof(kbuf))
+		return mdb_cursor_del(cur, 0);
+	memcpy(kbuf, key->mv_data, key->mv_size);
+	kcopy.mv_data = kbuf;
+	kcopy.mv_size = key->mv_size;
 	if (hcache_get_be((const unsigned char *)val->mv_data + HREC_FLAGS,
 	    4) == flags)
 		return 0;
@@ -553,7 +576,7 @@ hcache_cursor_flags(MDB_cursor *cur, MDB_val *key, const MDB_val *val,
 	hcache_put_be(copy + HREC_FLAGS, flags, 4);
 	nval.mv_data = copy;
 	nval.mv_size = val->mv_size;
-	rc = mdb_cursor_put(cur, key, &nval, MDB_CURRENT);
+	rc = mdb_cursor_put(cur, &kcopy, &nval, MDB_CURRENT);
 	free(copy);
 	return rc;
 }

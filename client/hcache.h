@@ -46,6 +46,9 @@ enum status	 hcache_set_meta(struct hcache *, const char *, const char *,
 		     const struct hcache_meta *, char **);
 enum status	 hcache_put(struct hcache *, const char *, const char *,
 		     uint32_t, const struct envelope *, size_t, char **);
+enum status	 hcache_put_meta(struct hcache *, const char *, const char *,
+		     uint32_t, const struct envelope *, size_t,
+		     const struct hcache_meta *, char **);
 int		 hcache_get(struct hcache *, const char *, const char *,
 		     uint32_t, uint32_t, struct envelope *);
 size_t		 hcache_lookup(struct hcache *, const char *, const char *,

@@ -651,14 +651,21 @@ worker_src(struct worker *w)
 	return w->src;
 }
 
-/* Tell the user, once, that the header cache cannot be used. */
+/* Tell the user, once, that the header cache cannot be used: a notice
+ * (EV_PROGRESS with the status), not an EV_ERROR, which a screen waiting
+ * for its own request would take for its failure. */
 static void
 worker_cache_warning(struct worker *w)
 {
 	char *warn = envsrc_warning(worker_src(w));
+	struct event *ev;
 
-	if (warn != NULL)
-		worker_error(w, ST_LOCAL, warn);
+	if (warn == NULL)
+		return;
+	ev = event_new(EV_PROGRESS, SERVICE_IMAP);
+	ev->status = ST_LOCAL;
+	ev->text = warn;
+	worker_post(w, ev);
 }
 
 /* SELECT a folder. */

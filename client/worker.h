@@ -52,7 +52,8 @@ enum ev_type {
 	EV_ENVELOPES,
 	EV_MESSAGE,
 	EV_ERROR,		/* an operation failed: status, text */
-	EV_PROGRESS,		/* text */
+	EV_PROGRESS,		/* text; a status other than ST_OK makes it
+				 * a warning (the header cache failed) */
 	EV_FETCHED,		/* a POP3 fetch ended: status, text */
 	/* Writing mail; job is the number the UI gave the request. */
 	EV_RAW,			/* a whole message: raw, msg, seq, folder */

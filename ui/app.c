@@ -409,8 +409,9 @@ app_event(struct app *a, const struct event *ev)
 	case EV_ERROR:
 		app_message(a, 1, "%s", ev->text ? ev->text : _("error"));
 		break;
-	case EV_PROGRESS:
-		app_message(a, 0, "%s", ev->text ? ev->text : "");
+	case EV_PROGRESS:	/* a notice; bad when it has a status */
+		app_message(a, ev->status != ST_OK, "%s", ev->text ? ev->text :
+		    "");
 		break;
 	case EV_SENT:
 	case EV_FLUSHED:

@@ -552,32 +552,44 @@ ix_was_found(const struct index *ix, uint32_t seq)
 	    sizeof(*ix->found), ix_seq_cmp) != NULL;
 }
 
-/* Forget what the server found (numbers moved, or another folder). */
+/* Forget what the search found (the numbers moved). A search on its
+ * way is still taken: its numbers count every change told before it. */
 static void
-ix_found_clear(struct index *ix)
+ix_found_forget(struct index *ix)
 {
 	free(ix->found);
 	free(ix->found_for);
 	ix->found = NULL;
 	ix->found_for = NULL;
 	ix->nfound = 0;
+}
+
+/* Forget the search altogether (another folder, or the index closes). */
+static void
+ix_found_clear(struct index *ix)
+{
+	ix_found_forget(ix);
 	ix->finding = 0;
 }
 
 /* Move to the next row after the cursor that matches (by what is loaded,
- * or by what the server found), wrapping at the end; 0 if none does.
- * With stop_unloaded, a row not loaded ends the search (-1): what it
- * holds is not known here. */
+ * or by what the server found), wrapping at the end; 0 if none does,
+ * -2 if none of the loaded rows does but some rows are not loaded. With
+ * stop_unloaded, a row not loaded ends the search (-1): what it holds
+ * is not known here. */
 static int
 ix_search_next(struct screen *s, int by_server, int stop_unloaded)
 {
 	struct index *ix = s->data;
-	int k, i, hit;
+	int k, i, hit, unloaded = 0;
 
 	for (k = 1; k <= ix_nrows(ix); k++) {
 		i = (ix->cursor + k) % ix_nrows(ix);
-		if (stop_unloaded && ix_row_env(ix, i) == NULL)
-			return -1;
+		if (!by_server && ix_row_env(ix, i) == NULL) {
+			if (stop_unloaded)
+				return -1;
+			unloaded = 1;
+		}
 		hit = by_server ? ix_was_found(ix, ixview_seq(ix->view, i)) :
 		    ix_matches(ix_row_env(ix, i), ix->pattern);
 		if (!hit)
@@ -589,7 +601,7 @@ ix_search_next(struct screen *s, int by_server, int stop_unloaded)
 		ix_fetch(s);
 		return 1;
 	}
-	return 0;
+	return unloaded ? -2 : 0;
 }
 
 /* Move to the next message that matches. The index looks itself through
@@ -610,6 +622,9 @@ ix_search(struct screen *s)
 	if ((r = ix_search_next(s, 0, !localbox_is(ix->raw))) != -1) {
 		if (r == 0)
 			app_message(s->app, 1, _("Not found: %s"), ix->pattern);
+		else if (r == -2)	/* the local folder */
+			app_message(s->app, 1, _("Not found among the loaded "
+			    "messages: %s"), ix->pattern);
 		return;
 	}
 	if (ix->found_for != NULL && strcmp(ix->found_for, ix->pattern) == 0) {
@@ -999,7 +1014,7 @@ ix_act_changes(struct screen *s, const struct event *ev)
 	for (k = 0; k < ev->nchanges; k++) {
 		c = &ev->changes[k];
 		if (c->type != ACT_FLAGS)	/* the numbers moved */
-			ix_found_clear(ix);
+			ix_found_forget(ix);
 		if (c->type == ACT_EXISTS && c->seq > (uint32_t)ix->exists) {
 			ix_act_grow(ix, (int)c->seq);
 			grew = 1;

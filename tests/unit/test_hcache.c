@@ -360,6 +360,59 @@ test_sync_flags_and_prune(void **state)
 	hcache_close(hc);
 }
 
+/* The flags of cached uid of work/INBOX, or -1 without a record. */
+static int
+inbox_flags(struct hcache *hc, uint32_t uid)
+{
+	struct envelope got;
+	int flags;
+
+	memset(&got, 0, sizeof(got));
+	if (!hcache_get(hc, "work", "INBOX", 42, uid, &got))
+		return -1;
+	flags = (int)got.flags;
+	env_clear(&got);
+	return flags;
+}
+
+static void
+test_sync_big_record(void **state)
+{
+	struct envelope *v, *list;
+	struct hcache *hc = open_cache(*state);
+	char *err = NULL, *big;
+	uint32_t i, n = 1000;
+
+	/* One record far bigger than a page (its own overflow pages) among
+	 * many small ones; a resync rewrites the flags of every one. LMDB
+	 * must get a key that does not point into the page it rewrites
+	 * (else records vanish from the B-tree). */
+	big = malloc(3001);
+	memset(big, 'x', 3000);
+	big[3000] = '\0';
+	v = calloc(n, sizeof(*v));
+	list = calloc(n, sizeof(*list));
+	for (i = 0; i < n; i++) {
+		v[i] = env(i + 1, i + 1 == 500 ? big : "hello");
+		v[i].from = "Alice";
+		v[i].flags = 0;
+		list[i].uid = i + 1;
+		list[i].flags = MSG_SEEN;
+	}
+	assert_int_equal(hcache_put(hc, "work", "INBOX", 42, v, n, &err),
+	    ST_OK);
+	assert_int_equal(hcache_sync(hc, "work", "INBOX", 42, 1, 0, list, n,
+	    0, &err), ST_OK);
+	assert_int_equal(hcache_count(hc, "work", "INBOX", 42), n);
+	for (i = 1; i <= n; i++)
+		assert_int_equal(inbox_flags(hc, i), MSG_SEEN);
+	assert_null(err);
+	free(list);
+	free(v);
+	free(big);
+	hcache_close(hc);
+}
+
 static void
 test_match(void **state)
 {
@@ -422,6 +475,7 @@ main(void)
 		TMPDIR_TEST(test_lookup_keeps_server_flags),
 		TMPDIR_TEST(test_sync_flags_and_prune),
 		TMPDIR_TEST(test_match),
+		TMPDIR_TEST(test_sync_big_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
