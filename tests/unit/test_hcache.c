@@ -285,19 +285,27 @@ test_lookup_keeps_server_flags(void **state)
 	hcache_close(hc);
 }
 
-/* The flags of cached uid, or -1 when it has no record. */
+/* The flags of cached uid of acct/folder, or -1 without a record. */
 static int
-cached_flags(struct hcache *hc, uint32_t uid)
+flags_of(struct hcache *hc, const char *acct, const char *folder,
+    uint32_t uidvalidity, uint32_t uid)
 {
 	struct envelope got;
 	int flags;
 
 	memset(&got, 0, sizeof(got));
-	if (!hcache_get(hc, "w", "I", 7, uid, &got))
+	if (!hcache_get(hc, acct, folder, uidvalidity, uid, &got))
 		return -1;
 	flags = (int)got.flags;
 	env_clear(&got);
 	return flags;
+}
+
+/* The flags of cached uid of w/I, or -1 when it has no record. */
+static int
+cached_flags(struct hcache *hc, uint32_t uid)
+{
+	return flags_of(hc, "w", "I", 7, uid);
 }
 
 static void
@@ -364,15 +372,7 @@ test_sync_flags_and_prune(void **state)
 static int
 inbox_flags(struct hcache *hc, uint32_t uid)
 {
-	struct envelope got;
-	int flags;
-
-	memset(&got, 0, sizeof(got));
-	if (!hcache_get(hc, "work", "INBOX", 42, uid, &got))
-		return -1;
-	flags = (int)got.flags;
-	env_clear(&got);
-	return flags;
+	return flags_of(hc, "work", "INBOX", 42, uid);
 }
 
 static void
