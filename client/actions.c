@@ -318,8 +318,7 @@ static enum status
 act_set(struct actions *a, const uint32_t *uids, size_t n,
     struct mailimap_set **out, char **errstr)
 {
-	struct mailimap_set *set;
-	size_t i = 0, j;
+	size_t j;
 
 	for (j = 0; j < n && uids[j] != 0; j++)
 		;
@@ -328,17 +327,7 @@ act_set(struct actions *a, const uint32_t *uids, size_t n,
 		    a->s->where);
 		return ST_USAGE;
 	}
-	if ((set = mailimap_set_new_empty()) == NULL)
-		fatalx("actions: out of memory");
-	while (i < n) {
-		for (j = i; j + 1 < n && uids[j + 1] == uids[j] + 1; j++)
-			;
-		if (mailimap_set_add_interval(set, uids[i], uids[j]) !=
-		    MAILIMAP_NO_ERROR)
-			fatalx("actions: out of memory");
-		i = j + 1;
-	}
-	*out = set;
+	*out = mailbox_uid_set(uids, n);
 	return ST_OK;
 }
 

@@ -1135,8 +1135,8 @@ mailbox_uid_flags(struct session *s, uint32_t first, uint32_t last,
 	return st;
 }
 
-/* A UID set of n ascending UIDs, runs as ranges. */
-static struct mailimap_set *
+/* A UID set of n UIDs (none 0), consecutive runs as ranges. */
+struct mailimap_set *
 mailbox_uid_set(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set *set;

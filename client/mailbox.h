@@ -105,6 +105,10 @@ enum status	mailbox_envelopes_uid(struct session *, const uint32_t *,
 		    size_t, struct envelope **, size_t *, char **);
 enum status	mailbox_flags_since(struct session *, uint32_t, uint32_t,
 		    uint64_t, struct envelope **, size_t *, char **);
+/* libetpan's set of n UIDs (none 0), consecutive runs as ranges; for
+ * the engine's other IMAP commands (actions.c). Never fails. */
+struct mailimap_set;
+struct mailimap_set *mailbox_uid_set(const uint32_t *, size_t);
 enum status	mailbox_message(struct session *, uint32_t,
 		    const struct mime_options *, struct message *, char **);
 void		mailbox_message_clear(struct message *);
